@@ -1,0 +1,110 @@
+# heaplab -- build, run, test, benchmark.
+#
+#   make          build bin/heaplab (installs missing packages first, see deps)
+#   make run      build, then run every backend over the shipped traces
+#   make test     build and run every Check suite, plain and sanitized
+#   make bench    throughput benchmark of every backend (out/bench.*)
+#   make clean    remove build products
+#
+# Flags are overridable: make CFLAGS='-O0 -g3'.
+
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+CFLAGS   ?= -O2 -g
+WARNINGS := -std=c17 -Wall -Wextra -Wpedantic -Wshadow
+CPPFLAGS += -Iinclude -D_GNU_SOURCE
+LDLIBS   += -lm -lpthread
+SANITIZE ?= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+# Debian packages heaplab needs; docs/dependencies.md says why each is there.
+DEB_PACKAGES := gcc make pkg-config check libbsd-dev gnuplot-nox python3
+
+LIB_SRCS  := $(wildcard allocators/*.c) $(filter-out driver/main.c,$(wildcard driver/*.c))
+TEST_SRCS := $(wildcard tests/*.c)
+
+LIB_OBJS       := $(LIB_SRCS:%.c=build/obj/%.o)
+TEST_OBJS      := $(TEST_SRCS:%.c=build/obj/%.o)
+ASAN_LIB_OBJS  := $(LIB_SRCS:%.c=build/asan/%.o)
+ASAN_TEST_OBJS := $(TEST_SRCS:%.c=build/asan/%.o)
+
+CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
+
+.PHONY: all run test test-plain test-asan bench clean deps
+.DEFAULT_GOAL := all
+
+all: deps bin/heaplab
+
+# --- dependencies ---------------------------------------------------------
+# Installs what is missing when root (or with password-less sudo); otherwise
+# prints the exact command and stops.
+deps:
+	@missing=""; \
+	for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo"; \
+	  else \
+	    echo "heaplab: missing Debian packages:$$missing" >&2; \
+	    echo "install them with:  sudo apt-get update && sudo apt-get install -y$$missing" >&2; \
+	    exit 1; \
+	  fi; \
+	  echo "heaplab: installing$$missing"; \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends$$missing >/dev/null || exit 1; \
+	fi
+
+# --- the program ----------------------------------------------------------
+build/obj/%.o: %.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+build/obj/tests/%.o: tests/%.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itests $(WARNINGS) $(CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c $< -o $@
+
+bin/heaplab: build/obj/driver/main.o $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+run: all
+	bin/heaplab run --plot out
+
+# --- tests ----------------------------------------------------------------
+build/tests/heaplab-tests: $(TEST_OBJS) $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(CHECK_LIBS) $(LDLIBS) -o $@
+
+# The sanitized build.  memlib's heap is a private mmap region that the
+# sanitizer does not instrument; see docs/testing.md.
+build/asan/%.o: %.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itests $(WARNINGS) -O1 -g $(SANITIZE) $(CHECK_CFLAGS) -MMD -MP -c $< -o $@
+
+build/asan/heaplab-tests: $(ASAN_TEST_OBJS) $(ASAN_LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(SANITIZE) $^ $(CHECK_LIBS) $(LDLIBS) -o $@
+
+test: test-plain test-asan
+
+test-plain: all build/tests/heaplab-tests
+	HEAPLAB_ROOT=$(CURDIR) build/tests/heaplab-tests
+
+test-asan: all build/asan/heaplab-tests
+	HEAPLAB_ROOT=$(CURDIR) HEAPLAB_SANITIZED=1 \
+	ASAN_OPTIONS=detect_leaks=0:handle_segv=0:handle_sigbus=0:allow_user_segv_handler=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	build/asan/heaplab-tests
+
+bench: all
+	@mkdir -p out
+	bin/heaplab bench -o out/bench.json
+
+clean:
+	rm -rf build bin out
+
+-include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) build/obj/driver/main.d
+-include $(ASAN_LIB_OBJS:.o=.d) $(ASAN_TEST_OBJS:.o=.d)

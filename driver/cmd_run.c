@@ -1,0 +1,390 @@
+/*
+ * cmd_run.c -- `heaplab run`: replay traces against backends, check every
+ * op, measure utilization and throughput, print a table, CSV or JSON.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "heaplab/registry.h"
+#include "report.h"
+#include "runner.h"
+#include "select.h"
+#include "trace.h"
+
+static const char RUN_USAGE[] =
+    "usage: heaplab run [OPTIONS] [TRACE|DIR ...]\n"
+    "\n"
+    "Replays each trace against each backend, every (backend, trace) pair in\n"
+    "a child process of its own on a fresh heap, checks every op, and\n"
+    "reports utilization and throughput.  With no TRACE it runs the shipped\n"
+    "suite (traces/*.rep); a DIR means every *.rep file in it.\n"
+    "\n"
+    "options:\n"
+    "  -a, --allocator NAME[,NAME...]  backends to run (default: all; see\n"
+    "                                  'heaplab list')\n"
+    "  -f, --format table|csv|json     output format (default: table, or the\n"
+    "                                  extension of -o FILE: .csv, .json)\n"
+    "  -o, --output FILE               write the results to FILE\n"
+    "  -r, --repeat K                  timed replays per trace (default:\n"
+    "                                  at least 5, until 0.2 s measured)\n"
+    "      --no-timing                 correctness and utilization only\n"
+    "  -c, --check-heap[=N]            call the backend's heap checker\n"
+    "                                  after every op, or every N ops\n"
+    "  -t, --timeout SECS              wall-clock limit per run (default 60)\n"
+    "  -v, --verbose                   also print what each backend printed\n"
+    "  -h, --help                      this text\n"
+    "\n"
+    "Exit status: 0 every run ok, 1 a run failed a check, crashed or timed\n"
+    "out, 2 a usage or input error (the other runs still happen).\n";
+
+enum output_format { FORMAT_TABLE, FORMAT_CSV, FORMAT_JSON };
+
+struct run_settings {
+    struct replay_options replay;
+    struct runner_options limits;
+    enum output_format format;
+    int format_given;
+    const char *output_path;
+    const char *allocators;
+    int verbose;
+};
+
+static int usage_error(const char *format, const char *detail)
+{
+    fputs("heaplab run: ", stderr);
+    fprintf(stderr, format, detail);
+    fputs(" (try 'heaplab run --help')\n", stderr);
+    return 2;
+}
+
+/* Parses a positive whole number; -1 when it is not one. */
+static long parse_count(const char *text)
+{
+    char *end;
+    errno = 0;
+    long value = strtol(text, &end, 10);
+    if (errno != 0 || end == text || *end != '\0' || value <= 0)
+        return -1;
+    return value;
+}
+
+static int parse_format(const char *text, enum output_format *format)
+{
+    if (strcmp(text, "table") == 0)
+        *format = FORMAT_TABLE;
+    else if (strcmp(text, "csv") == 0)
+        *format = FORMAT_CSV;
+    else if (strcmp(text, "json") == 0)
+        *format = FORMAT_JSON;
+    else
+        return -1;
+    return 0;
+}
+
+static int parse_options(int argc, char **argv, struct run_settings *s)
+{
+    static const struct option options[] = {
+        {"allocator", required_argument, NULL, 'a'},
+        {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},
+        {"repeat", required_argument, NULL, 'r'},
+        {"no-timing", no_argument, NULL, 'n'},
+        {"check-heap", optional_argument, NULL, 'c'},
+        {"timeout", required_argument, NULL, 't'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":a:f:o:r:c::t:vh", options, NULL)) !=
+           -1) {
+        long n;
+        char *end;
+        switch (c) {
+        case 'a':
+            s->allocators = optarg;
+            break;
+        case 'f':
+            if (parse_format(optarg, &s->format) != 0)
+                return usage_error("unknown format '%s': use table, csv or "
+                                   "json",
+                                   optarg);
+            s->format_given = 1;
+            break;
+        case 'o':
+            s->output_path = optarg;
+            break;
+        case 'r':
+            if ((n = parse_count(optarg)) < 0 || n > 100000)
+                return usage_error("--repeat needs a count from 1 to 100000, "
+                                   "not '%s'",
+                                   optarg);
+            s->replay.repeat = (unsigned)n;
+            break;
+        case 'n':
+            s->replay.no_timing = 1;
+            break;
+        case 'c':
+            n = optarg != NULL ? parse_count(optarg) : 1;
+            if (n < 0 || n > UINT_MAX)
+                return usage_error("--check-heap=N needs a positive count, "
+                                   "not '%s'",
+                                   optarg);
+            s->replay.check_heap_every = (unsigned)n;
+            break;
+        case 't':
+            errno = 0;
+            s->limits.timeout_seconds = strtod(optarg, &end);
+            if (errno != 0 || end == optarg || *end != '\0' ||
+                !(s->limits.timeout_seconds > 0))
+                return usage_error("--timeout needs a positive number of "
+                                   "seconds, not '%s'",
+                                   optarg);
+            break;
+        case 'v':
+            s->verbose = 1;
+            break;
+        case 'h':
+            fputs(RUN_USAGE, stdout);
+            return 0;
+        case ':':
+            return usage_error("option '%s' needs a value", argv[optind - 1]);
+        default:
+            return usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (!s->format_given && s->output_path != NULL) {
+        const char *dot = strrchr(s->output_path, '.');
+        if (dot != NULL)
+            parse_format(dot + 1, &s->format);
+    }
+    return -1; /* go on */
+}
+
+/* --- the traces --------------------------------------------------------- */
+
+struct trace_list {
+    char **paths;
+    size_t count;
+    size_t capacity;
+};
+
+static int add_path(struct trace_list *list, const char *path)
+{
+    if (list->count == list->capacity) {
+        size_t capacity = list->capacity ? 2 * list->capacity : 32;
+        char **paths = realloc(list->paths, capacity * sizeof *paths);
+        if (paths == NULL)
+            return -1;
+        list->paths = paths;
+        list->capacity = capacity;
+    }
+    if ((list->paths[list->count] = strdup(path)) == NULL)
+        return -1;
+    list->count++;
+    return 0;
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Adds every *.rep of dir, sorted; -1 (with a message) when unreadable. */
+static int add_directory(struct trace_list *list, const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL) {
+        fprintf(stderr, "heaplab run: %s: %s\n", dir, strerror(errno));
+        return -1;
+    }
+    size_t first = list->count;
+    struct dirent *entry;
+    while ((entry = readdir(d)) != NULL) {
+        if (!has_suffix(entry->d_name, ".rep"))
+            continue;
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, "%s/%s", dir, entry->d_name);
+        if (add_path(list, path) != 0)
+            break;
+    }
+    closedir(d);
+    qsort(list->paths + first, list->count - first, sizeof *list->paths,
+          compare_strings);
+    if (list->count == first)
+        fprintf(stderr, "heaplab run: %s: no *.rep traces in this folder\n",
+                dir);
+    return list->count == first ? -1 : 0;
+}
+
+/* The shipped suite: traces/ beside bin/, found from this executable. */
+static int add_shipped_suite(struct trace_list *list)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash != NULL) {
+            *slash = '\0';
+            char dir[PATH_MAX + 16];
+            snprintf(dir, sizeof dir, "%s/../traces", exe);
+            struct stat st;
+            if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+                return add_directory(list, dir);
+        }
+    }
+    return add_directory(list, "traces");
+}
+
+/* --- running ------------------------------------------------------------ */
+
+static void progress_line(size_t done, size_t total, const char *allocator,
+                          const char *trace)
+{
+    if (!isatty(STDERR_FILENO))
+        return;
+    if (allocator == NULL)
+        fputs("\r\033[K", stderr);
+    else
+        fprintf(stderr, "\r\033[K[%zu/%zu] %s %s", done + 1, total, allocator,
+                trace);
+    fflush(stderr);
+}
+
+static void write_results(FILE *out, const struct report *report,
+                          enum output_format format)
+{
+    if (format == FORMAT_CSV)
+        report_csv(out, report);
+    else if (format == FORMAT_JSON)
+        report_json(out, report);
+    else
+        report_table(out, report);
+}
+
+int cmd_run(int argc, char **argv)
+{
+    struct run_settings s = {
+        .limits = {.timeout_seconds = 60, .output_keep = 16384},
+    };
+    int rc = parse_options(argc, argv, &s);
+    if (rc >= 0)
+        return rc;
+
+    struct selection selection;
+    char error[256];
+    if (select_allocators(s.allocators, &selection, error, sizeof error) != 0)
+        return usage_error("%s", error);
+
+    int input_error = 0;
+    struct trace_list paths = {0};
+    if (optind == argc && add_shipped_suite(&paths) != 0)
+        input_error = 1;
+    for (int i = optind; i < argc; i++) {
+        struct stat st;
+        if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+            input_error |= add_directory(&paths, argv[i]) != 0;
+        } else if (add_path(&paths, argv[i]) != 0) {
+            input_error = 1;
+        }
+    }
+
+    struct trace *traces = calloc(paths.count ? paths.count : 1,
+                                  sizeof *traces);
+    int *loaded = calloc(paths.count ? paths.count : 1, sizeof *loaded);
+    char (*errors)[TRACE_ERROR_MAX] =
+        calloc(paths.count ? paths.count : 1, sizeof *errors);
+    if (traces == NULL || loaded == NULL || errors == NULL) {
+        fprintf(stderr, "heaplab run: out of memory\n");
+        return 2;
+    }
+    for (size_t i = 0; i < paths.count; i++) {
+        loaded[i] = trace_load(paths.paths[i], &traces[i], errors[i]) == 0;
+        if (!loaded[i]) {
+            fprintf(stderr, "%s\n", errors[i]);
+            input_error = 1;
+        }
+    }
+
+    FILE *out = stdout;
+    if (s.output_path != NULL && (out = fopen(s.output_path, "w")) == NULL) {
+        fprintf(stderr, "heaplab run: %s: cannot write: %s\n", s.output_path,
+                strerror(errno));
+        return 2;
+    }
+
+    struct report report = {0};
+    size_t total = selection.count * paths.count, done = 0;
+    for (size_t a = 0; a < selection.count; a++) {
+        const struct allocator *backend = selection.allocators[a];
+        for (size_t i = 0; i < paths.count; i++, done++) {
+            struct run_result result;
+            const char *name = paths.paths[i];
+            if (!loaded[i]) {
+                memset(&result, 0, sizeof result);
+                result.status = RUN_SKIPPED;
+                snprintf(result.message, sizeof result.message, "%s",
+                         errors[i]);
+            } else {
+                name = traces[i].name;
+                progress_line(done, total, backend->name, name);
+                struct run_output output;
+                runner_run(backend, &traces[i], &s.replay, &s.limits, &result,
+                           &output);
+                if (s.verbose && output.length > 0) {
+                    progress_line(0, 0, NULL, NULL);
+                    fprintf(stderr, "--- %s on %s printed:\n%s%s\n",
+                            backend->name, name, output.text,
+                            output.dropped ? "\n[... more dropped]" : "");
+                }
+                free(output.text);
+            }
+            if (report_add(&report, backend->name, backend->summary, name,
+                           &result) != 0) {
+                fprintf(stderr, "heaplab run: out of memory\n");
+                return 2;
+            }
+        }
+    }
+    progress_line(0, 0, NULL, NULL);
+    write_results(out, &report, s.format);
+    int write_failed = ferror(out) != 0;
+    if (out != stdout)
+        write_failed |= fclose(out) != 0;
+    if (write_failed)
+        fprintf(stderr, "heaplab run: %s: write failed\n",
+                s.output_path ? s.output_path : "stdout");
+
+    int status = input_error || write_failed ? 2
+                 : report_failures(&report) != 0 ? 1
+                                                 : 0;
+    report_free(&report);
+    for (size_t i = 0; i < paths.count; i++) {
+        if (loaded[i])
+            trace_free(&traces[i]);
+        free(paths.paths[i]);
+    }
+    free(paths.paths);
+    free(traces);
+    free(loaded);
+    free(errors);
+    select_free(&selection);
+    return status;
+}

@@ -1,0 +1,12 @@
+/*
+ * commands.h -- the subcommands of bin/heaplab.  Each takes the arguments
+ * after its own name (argv[0] is the subcommand) and returns the process
+ * exit status: 0 success, 1 a run found a failure, 2 usage or input error.
+ */
+#ifndef HEAPLAB_COMMANDS_H
+#define HEAPLAB_COMMANDS_H
+
+int cmd_list(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+
+#endif /* HEAPLAB_COMMANDS_H */
