@@ -64,7 +64,7 @@ build/obj/%.o: %.c | deps
 
 build/obj/tests/%.o: tests/%.c | deps
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Itests $(WARNINGS) $(CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(CPPFLAGS) -Itests -Idriver $(WARNINGS) $(CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c $< -o $@
 
 bin/heaplab: build/obj/driver/main.o $(LIB_OBJS)
 	@mkdir -p $(@D)
@@ -82,7 +82,7 @@ build/tests/heaplab-tests: $(TEST_OBJS) $(LIB_OBJS)
 # sanitizer does not instrument; see docs/testing.md.
 build/asan/%.o: %.c | deps
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Itests $(WARNINGS) -O1 -g $(SANITIZE) $(CHECK_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(CPPFLAGS) -Itests -Idriver $(WARNINGS) -O1 -g $(SANITIZE) $(CHECK_CFLAGS) -MMD -MP -c $< -o $@
 
 build/asan/heaplab-tests: $(ASAN_TEST_OBJS) $(ASAN_LIB_OBJS)
 	@mkdir -p $(@D)

@@ -53,8 +53,8 @@
  * asks whether a chunk is the first or last (bins adds a prologue and an
  * epilogue to save those two comparisons).
  *
- *   allocated:  | header: size|1 | payload ...                 | footer: size|1 |
- *   free:       | header: size|0 | next | prev | unused ...    | footer: size|0 |
+ *   allocated:  | header: size|1 | payload ...               | footer: size|1 |
+ *   free:       | header: size|0 | next | prev | unused ...  | footer: size|0 |
  *               ^ chunk start     ^ payload, 16-byte aligned
  *
  *   heap:  | pad | chunk | chunk | chunk | ... | chunk |
@@ -104,11 +104,6 @@ _Static_assert(MIN_CHUNK >= sizeof(struct block) + WORD &&
                MIN_CHUNK % ALIGNMENT == 0,
                "a free chunk holds its links and its footer");
 _Static_assert(GROWTH_MIN % ALIGNMENT == 0, "growth keeps chunks aligned");
-
-static inline size_t round_up(size_t n, size_t multiple)
-{
-    return (n + multiple - 1) / multiple * multiple;
-}
 
 static inline size_t tag_size(size_t tag) { return tag & ~(size_t)FLAG_BITS; }
 static inline int tag_used(size_t tag) { return (tag & USED) != 0; }
@@ -172,7 +167,8 @@ static inline struct block *payload_block(void *payload)
 /* The chunk size that serves a request: payload + tags, rounded. */
 static inline size_t chunk_size_for(size_t request)
 {
-    size_t size = round_up(request + OVERHEAD, ALIGNMENT);
+    size_t size = (request + OVERHEAD + ALIGNMENT - 1) / ALIGNMENT;
+    size *= ALIGNMENT; /* rounded up to a multiple of 16 */
     return size < MIN_CHUNK ? MIN_CHUNK : size;
 }
 
@@ -197,8 +193,10 @@ static inline struct block *heap_end(void)
  *   no two neighbouring chunks are both free
  *   head->prev == NULL  and  for a -> b on the list:  b->prev == a
  *   |list| == |{chunks whose tags say free}|,  every list member free
- *   (with the prev links, no chunk is on the list twice: so the list holds
- *   exactly the free chunks)
+ *
+ * The prev links rule out a chunk listed twice, so equal counts mean the
+ * list holds exactly the free chunks -- unless a list member is a fake
+ * chunk forged inside a payload, which counting cannot tell.
  */
 static struct {
     struct block *head; /* the most recently listed free chunk, or NULL */

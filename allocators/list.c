@@ -98,11 +98,6 @@ _Static_assert(MIN_CHUNK >= sizeof(struct block) && MIN_CHUNK % ALIGNMENT == 0,
                "a free chunk holds its header and link");
 _Static_assert(GROWTH_MIN % ALIGNMENT == 0, "growth keeps chunks aligned");
 
-static inline size_t round_up(size_t n, size_t multiple)
-{
-    return (n + multiple - 1) / multiple * multiple;
-}
-
 static inline size_t block_size(const struct block *b)
 {
     return b->header & ~(size_t)FLAG_BITS;
@@ -143,7 +138,8 @@ static inline struct block *payload_block(void *payload)
 /* The chunk size that serves a request: payload + header, rounded. */
 static inline size_t chunk_size_for(size_t request)
 {
-    size_t size = round_up(request + PAYLOAD_OFFSET, ALIGNMENT);
+    size_t size = (request + PAYLOAD_OFFSET + ALIGNMENT - 1) / ALIGNMENT;
+    size *= ALIGNMENT; /* rounded up to a multiple of 16 */
     return size < MIN_CHUNK ? MIN_CHUNK : size;
 }
 

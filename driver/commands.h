@@ -8,5 +8,6 @@
 
 int cmd_list(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
 
 #endif /* HEAPLAB_COMMANDS_H */

@@ -15,6 +15,7 @@ struct command {
 static const struct command commands[] = {
     {"list", cmd_list, "list the allocator backends"},
     {"run", cmd_run, "replay traces against backends, check and measure"},
+    {"gen", cmd_gen, "write a generated trace (heaplab gen --list)"},
 };
 
 enum { COMMAND_COUNT = sizeof commands / sizeof commands[0] };

@@ -35,6 +35,7 @@
 #include "blocks.h"
 #include "heaplab/memlib.h"
 #include "pages.h"
+#include "timeline.h"
 
 /* The replay under way, for the crash handler. */
 static struct {
@@ -259,8 +260,7 @@ static int do_free(struct checked *c, const struct trace_op *op)
     return 0;
 }
 
-/* realloc through the vtable, or malloc + copy + free when it has none. */
-static void *backend_realloc(const struct allocator *a, void *p,
+void *replay_realloc(const struct allocator *a, void *p,
                              uint64_t old_size, uint64_t size)
 {
     if (a->realloc != NULL)
@@ -289,7 +289,7 @@ static int do_realloc(struct checked *c, const struct trace_op *op)
              (unsigned long long)op->size);
     unsigned long failed_before = c->memlib ? failed_calls() : 0;
     blocks_remove(&c->blocks, op->id, op->line);
-    void *p = backend_realloc(c->a, old, old_size, op->size);
+    void *p = replay_realloc(c->a, old, old_size, op->size);
     if (op->size == 0) {
         if (p != NULL)
             return fail(c, RUN_ERROR, op,
@@ -369,6 +369,7 @@ static int checked_replay(struct checked *c)
     const struct trace *t = c->t;
     if (c->progress != NULL)
         c->progress->phase = PHASE_CHECKED;
+    timeline_begin(c->options->timeline, c->a, t->num_ops);
     for (uint64_t i = 0; i < t->num_ops; i++) {
         const struct trace_op *op = &t->ops[i];
         if (c->progress != NULL) {
@@ -381,6 +382,7 @@ static int checked_replay(struct checked *c)
         if (rc != 0)
             return -1;
         track_metrics(c, i);
+        timeline_sample(i, &c->blocks);
         unsigned every = c->options->check_heap_every;
         if (every != 0 && c->a->check != NULL && (i + 1) % every == 0 &&
             run_heap_checker(c, op) != 0)
@@ -427,7 +429,7 @@ static double timed_pass(const struct allocator *a, const struct trace *t,
                 pointers[op->id] = NULL;
             break;
         default:
-            pointers[op->id] = backend_realloc(a, pointers[op->id],
+            pointers[op->id] = replay_realloc(a, pointers[op->id],
                                                sizes[op->id], op->size);
             sizes[op->id] = op->size;
             failed |= pointers[op->id] == NULL && op->size > 0;
@@ -542,6 +544,7 @@ void replay_run(const struct allocator *a, const struct trace *t,
     }
     if (progress != NULL)
         progress->phase = PHASE_DONE;
+    timeline_end();
     current.blocks = NULL;
     blocks_free(&c.blocks);
 }
@@ -564,7 +567,7 @@ void replay_describe_address(const void *addr, char *out, size_t size)
                                : NULL;
     size_t offset = 0, extent = 0;
     enum mem_place place = mem_locate(addr, &offset, &extent);
-    if (b != NULL && place != MEM_PAST_BREAK && place != MEM_OUTSIDE) {
+    if (b != NULL && place != MEM_PAST_BREAK) {
         snprintf(out, size,
                  "inside the freed block of id %d (freed at line %u) at "
                  "offset %llu",

@@ -41,10 +41,14 @@ struct run_result {
     char message[RUN_MESSAGE_MAX];
 };
 
+struct timeline_request; /* timeline.h */
+
 struct replay_options {
     unsigned check_heap_every; /* call check() every N ops; 0: never */
     unsigned repeat;           /* timed replays; 0: adaptive (>= 5, ~0.2 s) */
     int no_timing;             /* skip the timed replay altogether */
+    /* footprint samples and heap map of the checked replay; NULL: none */
+    const struct timeline_request *timeline;
 };
 
 /* Shared with the parent process: where the child is, and what it saw
@@ -63,6 +67,13 @@ const char *run_status_name(enum run_status status);
 
 /* Is backend a's memory measured by memlib (every backend but libc)? */
 int replay_uses_memlib(const struct allocator *a);
+
+/*
+ * realloc through a's vtable, or malloc + copy + free when it has none
+ * (old_size is the block's requested size, which the driver knows).
+ */
+void *replay_realloc(const struct allocator *a, void *p, uint64_t old_size,
+                     uint64_t size);
 
 /*
  * Replays trace t on backend a: first the checked replay, then (when the

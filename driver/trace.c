@@ -58,8 +58,9 @@
  */
 static const uint32_t ID_LIVE = UINT32_C(1) << 31;
 
-/* Ids beyond the file size need a table slot each but name almost no op:
- * a trace may use num_ids up to its size in bytes plus this slack. */
+/* Every id below num_ids costs a slot here and in the replay, so a trace's
+ * ids are capped by its size: num_ids <= file bytes + ID_SLACK (a 20-byte
+ * file cannot ask for a billion slots).  No real trace comes close. */
 static const uint64_t ID_SLACK = UINT64_C(1) << 20;
 
 /* A token quoted in a message is cut to this many bytes. */
@@ -76,10 +77,10 @@ struct parser {
     size_t ops_capacity;
     uint32_t *ids; /* the id table, ids_capacity words */
     size_t ids_capacity;
-    uint64_t id_limit;    /* every id is below this */
-    uint64_t header_ops;  /* the header's num_ops */
-    int32_t max_id;       /* largest id seen, -1 before any */
-    uint32_t extra_line;  /* line of the first op past header_ops */
+    uint64_t id_limit;   /* every id is below this */
+    uint64_t header_ops; /* the header's num_ops */
+    int32_t max_id;      /* largest id seen, -1 before any */
+    uint32_t extra_line; /* line of the first op past header_ops */
 };
 
 struct token {
@@ -91,8 +92,11 @@ enum number_status { NUMBER_OK, NUMBER_NOT, NUMBER_TOO_BIG };
 
 /* --- messages ------------------------------------------------------------ */
 
-__attribute__((format(printf, 2, 3))) static int
-fail(struct parser *ps, const char *format, ...)
+/* Writes "PATH:LINE: message" to the error buffer; returns -1. */
+static int fail(struct parser *ps, const char *format, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int fail(struct parser *ps, const char *format, ...)
 {
     int used = snprintf(ps->error, TRACE_ERROR_MAX, "%s:%" PRIu32 ": ",
                         ps->path, ps->line);
@@ -123,7 +127,7 @@ static const char *show(struct token token, char shown[SHOWN_MAX + 4])
 /* Character classes: blanks separate fields, delimiters end a token too. */
 enum { CHAR_OTHER, CHAR_BLANK, CHAR_DELIMITER };
 static const unsigned char char_class[256] = {
-    [' '] = CHAR_BLANK,      ['\t'] = CHAR_BLANK, ['\r'] = CHAR_BLANK,
+    [' '] = CHAR_BLANK,      ['\t'] = CHAR_BLANK,    ['\r'] = CHAR_BLANK,
     ['\n'] = CHAR_DELIMITER, ['#'] = CHAR_DELIMITER,
 };
 
@@ -215,13 +219,12 @@ static inline enum number_status parse_number(struct token token,
     return too_big ? NUMBER_TOO_BIG : NUMBER_OK;
 }
 
-/* Reads a number that may not be negative; `what` names it in messages. */
-static int read_unsigned(struct parser *ps, struct token token,
-                         const char *what, uint64_t *value)
+/* Reads a number, or fails naming it `what`. */
+static int read_number(struct parser *ps, struct token token, const char *what,
+                       uint64_t *value, int *negative)
 {
     char shown[SHOWN_MAX + 4];
-    int negative;
-    switch (parse_number(token, value, &negative)) {
+    switch (parse_number(token, value, negative)) {
     case NUMBER_NOT:
         return fail(ps, "%s '%s' is not a number", what, show(token, shown));
     case NUMBER_TOO_BIG:
@@ -230,6 +233,17 @@ static int read_unsigned(struct parser *ps, struct token token,
     case NUMBER_OK:
         break;
     }
+    return 0;
+}
+
+/* The same for a number that may not be negative. */
+static int read_unsigned(struct parser *ps, struct token token,
+                         const char *what, uint64_t *value)
+{
+    char shown[SHOWN_MAX + 4];
+    int negative;
+    if (read_number(ps, token, what, value, &negative))
+        return -1;
     if (negative && *value != 0)
         return fail(ps, "%s %s is negative", what, show(token, shown));
     return 0;
@@ -333,7 +347,7 @@ static int read_header(struct parser *ps)
 
 static const char *usage(char kind)
 {
-    return kind == OP_ALLOC ? "a ID BYTES"
+    return kind == OP_ALLOC     ? "a ID BYTES"
            : kind == OP_REALLOC ? "r ID BYTES"
                                 : "f ID";
 }
@@ -354,16 +368,9 @@ static int read_id(struct parser *ps, struct trace_op *op)
     char shown[SHOWN_MAX + 4];
     uint64_t value;
     int negative;
-    if (next_field(ps, op->kind, "id", &token))
+    if (next_field(ps, op->kind, "id", &token) ||
+        read_number(ps, token, "id", &value, &negative))
         return -1;
-    switch (parse_number(token, &value, &negative)) {
-    case NUMBER_NOT:
-        return fail(ps, "id '%s' is not a number", show(token, shown));
-    case NUMBER_TOO_BIG:
-        return fail(ps, "id %s does not fit in 64 bits", show(token, shown));
-    case NUMBER_OK:
-        break;
-    }
     if (negative && value == 1) {
         if (op->kind != OP_FREE)
             return fail(ps, "id -1 is only allowed in 'f -1' (free(NULL))");
@@ -401,10 +408,9 @@ static int not_live(struct parser *ps, const char *call, int32_t id,
     if (state == 0)
         return fail(ps, "cannot %s id %" PRId32 ": not live (never allocated)",
                     call, id);
-    return fail(ps,
-                "cannot %s id %" PRId32 ": not live (freed at line %" PRIu32
-                ")",
-                call, id, state);
+    return fail(
+        ps, "cannot %s id %" PRId32 ": not live (freed at line %" PRIu32 ")",
+        call, id, state);
 }
 
 /* Checks the op against the id's state and moves the state on. */
@@ -483,8 +489,8 @@ static int check_count(struct parser *ps)
     }
     if (trace->num_ops == ps->header_ops)
         return 0;
-    ps->line = trace->num_ops > ps->header_ops ? ps->extra_line
-                                               : last_line(ps);
+    ps->line =
+        trace->num_ops > ps->header_ops ? ps->extra_line : last_line(ps);
     return fail(ps,
                 "op count mismatch: the header says num_ops %" PRIu64
                 ", found %zu",
@@ -574,7 +580,7 @@ int trace_parse(const char *path, const char *text, size_t length,
     return status;
 }
 
-/* --- files ---------------------------------------------------------------- */
+/* --- files --------------------------------------------------------------- */
 
 /* The whole file in one malloc'ed buffer (regular files: one read). */
 static int read_file(const char *path, char **text, size_t *length,
@@ -645,7 +651,7 @@ void trace_free(struct trace *trace)
     memset(trace, 0, sizeof *trace);
 }
 
-/* --- writing --------------------------------------------------------------- */
+/* --- writing ------------------------------------------------------------- */
 
 /* The largest total payload live at once (what CMU's max_bytes means), in
  * *peak; -1 when out of memory.  Sums saturate at UINT64_MAX. */

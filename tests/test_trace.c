@@ -50,8 +50,8 @@ static void assert_op(const struct trace *trace, size_t i, char kind,
                       op->line == line,
                   "op %zu is '%c %d %llu' at line %u, expected '%c %d %llu' "
                   "at line %u",
-                  i, op->kind, op->id, (unsigned long long)op->size,
-                  op->line, kind, id, (unsigned long long)size, line);
+                  i, op->kind, op->id, (unsigned long long)op->size, op->line,
+                  kind, id, (unsigned long long)size, line);
 }
 
 /* Same ops (kind, id, size), lines aside. */
@@ -423,8 +423,7 @@ static const struct {
 START_TEST(error_message_is_exact)
 {
     char expected[TRACE_ERROR_MAX];
-    snprintf(expected, sizeof expected, "bad.rep:%s",
-             error_cases[_i].message);
+    snprintf(expected, sizeof expected, "bad.rep:%s", error_cases[_i].message);
     const char *got = parse_error("bad.rep", error_cases[_i].text);
     ck_assert_msg(strcmp(got, expected) == 0,
                   "case %d: got \"%s\", expected \"%s\"", _i, got, expected);
@@ -436,8 +435,8 @@ START_TEST(missing_file_and_folder)
     struct trace trace;
     char error[TRACE_ERROR_MAX], expected[TRACE_ERROR_MAX];
     ck_assert_int_eq(trace_load("/nonexistent/none.rep", &trace, error), -1);
-    snprintf(expected, sizeof expected, "/nonexistent/none.rep: cannot open: %s",
-             strerror(ENOENT));
+    snprintf(expected, sizeof expected,
+             "/nonexistent/none.rep: cannot open: %s", strerror(ENOENT));
     ck_assert_str_eq(error, expected);
     ck_assert_ptr_null(trace.ops);
 
@@ -461,15 +460,15 @@ START_TEST(load_names_the_file_in_errors)
 }
 END_TEST
 
-/* --- files ---------------------------------------------------------------- */
+/* --- files --------------------------------------------------------------- */
 
 START_TEST(load_cmu_and_script_files)
 {
     struct trace trace;
     char error[TRACE_ERROR_MAX];
-    const char *path =
-        scratch_file("syn-array-short.rep", "0\n10\n4\n90036\n"
-                                            "a 0 9904\na 1 50084\nf 1 \nf 0 \n");
+    const char *path = scratch_file("syn-array-short.rep",
+                                    "0\n10\n4\n90036\n"
+                                    "a 0 9904\na 1 50084\nf 1 \nf 0 \n");
     ck_assert_msg(trace_load(path, &trace, error) == 0, "%s", error);
     ck_assert_int_eq(trace.format, TRACE_CMU);
     ck_assert_int_eq(trace.weight, WEIGHT_CORRECTNESS);
@@ -556,7 +555,7 @@ START_TEST(every_csapp_trace_loads_and_writes_back)
 }
 END_TEST
 
-/* --- writing --------------------------------------------------------------- */
+/* --- writing ------------------------------------------------------------- */
 
 START_TEST(write_round_trip_keeps_ops)
 {
