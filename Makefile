@@ -4,6 +4,8 @@
 #   make run      build, then run every backend over the shipped traces
 #   make test     build and run every Check suite, plain and sanitized
 #   make bench    throughput benchmark of every backend (out/bench.*)
+#   make traces   regenerate the generated traces (traces/generated.list)
+#   make record-traces  re-record the recorded traces (traces/recorded.list)
 #   make clean    remove build products
 #
 # Flags are overridable: make CFLAGS='-O0 -g3'.
@@ -18,7 +20,8 @@ LDLIBS   += -lm -lpthread
 SANITIZE ?= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # Debian packages heaplab needs; docs/dependencies.md says why each is there.
-DEB_PACKAGES := gcc make pkg-config check libbsd-dev gnuplot-nox python3
+DEB_PACKAGES := gcc make pkg-config check libbsd-dev gnuplot-nox python3 \
+                libjansson-dev
 
 LIB_SRCS  := $(wildcard allocators/*.c) $(filter-out driver/main.c,$(wildcard driver/*.c))
 TEST_SRCS := $(wildcard tests/*.c)
@@ -31,7 +34,14 @@ ASAN_TEST_OBJS := $(TEST_SRCS:%.c=build/asan/%.o)
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 
-.PHONY: all run test test-plain test-asan bench clean deps
+# Jansson reads results JSON back for `heaplab plot` (docs/dependencies.md).
+JANSSON_CFLAGS = $(shell pkg-config --cflags jansson 2>/dev/null)
+JANSSON_LIBS   = $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
+CPPFLAGS += $(JANSSON_CFLAGS)
+LDLIBS   += $(JANSSON_LIBS)
+
+.PHONY: all run test test-plain test-asan bench clean deps traces
+.PHONY: record-traces
 .DEFAULT_GOAL := all
 
 all: deps bin/heaplab
@@ -73,6 +83,52 @@ bin/heaplab: build/obj/driver/main.o $(LIB_OBJS)
 run: all
 	bin/heaplab run --plot out
 
+# --- the generated traces -------------------------------------------------
+# traces/generated.list holds one line per generated trace: NAME, then the
+# arguments of `heaplab gen`.  This runs, and echoes, for every line:
+#     bin/heaplab gen ARGUMENTS -o traces/NAME.rep
+# (recorded traces in traces/ are not touched; tests/test_gen_command.c
+# checks that the shipped files are exactly what these commands write).
+traces: all
+	@grep -v -e '^#' -e '^[[:space:]]*$$' traces/generated.list | \
+	while read -r name args; do \
+	  echo "bin/heaplab gen $$args -o traces/$$name.rep"; \
+	  bin/heaplab gen $$args -o traces/$$name.rep || exit 1; \
+	done
+
+# --- the recorder: heaplab record ------------------------------------------
+# lib/libheaplab-record.so is the LD_PRELOAD library `heaplab record` loads
+# into the program it records.  Its source is in driver/preload/, outside
+# the driver/*.c wildcard: it is never linked into bin/heaplab or the tests.
+RECORD_LIB := lib/libheaplab-record.so
+all: $(RECORD_LIB)
+$(RECORD_LIB): driver/preload/record.c driver/preload/record_log.h | deps
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) -fPIC -shared -fvisibility=hidden $< -o $@ -ldl -lpthread
+
+# Programs that tests/test_record.c records, built without optimization or
+# builtins so that every heap call in them is made.
+TEST_PROGRAMS := $(patsubst tests/programs/%.c,build/programs/%,$(wildcard tests/programs/*.c))
+build/programs/%: tests/programs/%.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(WARNINGS) -O0 -g -fno-builtin $< -o $@ -lpthread
+test-plain test-asan: $(TEST_PROGRAMS)
+
+# The recorded traces: traces/recorded.list holds one line per trace, NAME
+# then the command, run from this folder in a fixed, minimal environment
+# with hash seeds fixed and address randomization off (setarch -R), so that
+# reruns on one machine give the same traces:
+#     bin/heaplab record -o traces/NAME.rep -- COMMAND > /dev/null
+RECORD_ENV := env -i PATH=/usr/bin:/bin LC_ALL=C.UTF-8 PYTHONHASHSEED=0 \
+              PERL_HASH_SEED=0 PERL_PERTURB_KEYS=0 setarch -R
+record-traces: all
+	@grep -v -e '^#' -e '^[[:space:]]*$$' traces/recorded.list | \
+	while read -r name command; do \
+	  echo "bin/heaplab record -o traces/$$name.rep -- $$command"; \
+	  eval "$(RECORD_ENV) bin/heaplab record -o traces/$$name.rep -- \
+	    $$command" > /dev/null || exit 1; \
+	done
+
 # --- tests ----------------------------------------------------------------
 build/tests/heaplab-tests: $(TEST_OBJS) $(LIB_OBJS)
 	@mkdir -p $(@D)
@@ -104,7 +160,7 @@ bench: all
 	bin/heaplab bench -o out/bench.json
 
 clean:
-	rm -rf build bin out
+	rm -rf build bin lib out
 
 -include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) build/obj/driver/main.d
 -include $(ASAN_LIB_OBJS:.o=.d) $(ASAN_TEST_OBJS:.o=.d)

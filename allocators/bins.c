@@ -579,8 +579,7 @@ static void bins_walk(void (*visit)(const void *block, size_t size, int used,
 
 const struct allocator bins_allocator = {
     .name = "bins",
-    .summary = "segregated free lists: exact bins of 16-byte steps below "
-               "1 KiB, one bitmap, O(1) best fit",
+    .summary = "bins of doubly linked free lists, exact sizes below 1 KiB, O(1) free",
     .init = bins_init,
     .malloc = bins_malloc,
     .free = bins_free,

@@ -564,7 +564,7 @@ static void dlist_walk(heaplab_visit_fn *visit, void *arg)
 
 const struct allocator dlist_allocator = {
     .name = "dlist",
-    .summary = "boundary tags, doubly linked free list, O(1) free (COS 217)",
+    .summary = "boundary tags, doubly linked free list, O(1) free",
     .init = dlist_init,
     .malloc = dlist_malloc,
     .free = dlist_free,

@@ -41,13 +41,13 @@
  * init first calls malloc_trim(0), so glibc returns what free space it can,
  * then takes `baseline`: what the process held before the run.  Limits:
  *
- *   - The probe counts the whole process, not only this backend's blocks:
- *     the driver's own mallocs during the run, and every other thread's
- *     arena, count too.
- *   - Memory the driver freed earlier stays in glibc's bins (malloc_trim
- *     releases pages but arena does not shrink for holes in the middle), so
- *     it is in the baseline; the backend's first mallocs reuse it without
- *     growing arena, and the footprint underestimates, possibly as 0.
+ *   - The probe counts the whole process, not only this backend's blocks.
+ *     `heaplab run` makes that exact: the replay runs in a thread of its
+ *     own, which glibc gives a fresh arena, and the driver's bookkeeping
+ *     comes from mmap (driver/pages.h), not malloc.  Elsewhere (a test that
+ *     calls this backend directly) memory freed earlier stays in glibc's
+ *     bins, is part of the baseline, and is reused without growing arena,
+ *     so the footprint underestimates, possibly as 0.
  *   - arena is address space taken from the system, not resident memory:
  *     pages that glibc has given back with madvise inside a heap count.
  *   - Under AddressSanitizer, malloc is ASan's, while mallinfo2 (which

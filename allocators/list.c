@@ -517,7 +517,7 @@ static void list_walk(heaplab_visit_fn *visit, void *arg)
 
 const struct allocator list_allocator = {
     .name = "list",
-    .summary = "address-ordered free list, first fit, O(n) free (COS 217)",
+    .summary = "address-ordered free list, first fit, O(n) free",
     .init = list_init,
     .malloc = list_malloc,
     .free = list_free,

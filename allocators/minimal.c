@@ -150,7 +150,7 @@ static void minimal_free(void *ptr)
 
 const struct allocator minimal_allocator = {
     .name = "minimal",
-    .summary = "one brk per malloc, free does nothing (COS 217)",
+    .summary = "one brk per malloc; free does nothing",
     .init = minimal_init,
     .malloc = minimal_malloc,
     .free = minimal_free,

@@ -201,7 +201,7 @@ static int pad_check(void)
 
 const struct allocator pad_allocator = {
     .name = "pad",
-    .summary = "carves blocks from a pad grown 8 KiB at a time (COS 217)",
+    .summary = "carves blocks from a pad grown 8 KiB at a time",
     .init = pad_init,
     .malloc = pad_malloc,
     .free = pad_free,

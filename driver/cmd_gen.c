@@ -66,8 +66,8 @@ static int usage_error(const char *format, const char *detail)
 }
 
 /* A whole number from low to high, decimal (or 0x-hex with hex set). */
-static int parse_number(const char *text, int hex, uint64_t low,
-                        uint64_t high, uint64_t *value)
+static int parse_number(const char *text, int hex, uint64_t low, uint64_t high,
+                        uint64_t *value)
 {
     int base = 10;
     if (hex && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
@@ -93,8 +93,8 @@ static void list_patterns(void)
         const struct gen_pattern *p = gen_pattern_at(i);
         char defaults[64];
         snprintf(defaults, sizeof defaults, "-n %zu %s %" PRIu64,
-                 p->default_count,
-                 p->size_kind == GEN_FIXED ? "-s" : "-m", p->default_size);
+                 p->default_count, p->size_kind == GEN_FIXED ? "-s" : "-m",
+                 p->default_size);
         printf("%-14s %-17s %s\n", p->name, defaults, p->summary);
     }
 }
@@ -171,9 +171,11 @@ static int parse_options(int argc, char **argv, struct gen_settings *s)
 static int find_pattern(int argc, char **argv, const struct gen_settings *s,
                         const struct gen_pattern **pattern)
 {
-    if (optind == argc)
-        return usage_error("%s", "missing PATTERN (see 'heaplab gen "
-                                 "--list')");
+    if (optind == argc) {
+        fputs("heaplab gen: missing PATTERN (try 'heaplab gen --list')\n",
+              stderr);
+        return 2;
+    }
     if (optind + 1 < argc)
         return usage_error("one PATTERN only, '%s' is one too many",
                            argv[optind + 1]);

@@ -14,6 +14,7 @@
 
 #include "commands.h"
 #include "heaplab/registry.h"
+#include "plot_run.h"
 #include "report.h"
 #include "runner.h"
 #include "select.h"
@@ -40,6 +41,15 @@ static const char RUN_USAGE[] =
     "                                  after every op, or every N ops\n"
     "  -t, --timeout SECS              wall-clock limit per run (default 60)\n"
     "  -v, --verbose                   also print what each backend printed\n"
+    "      --plot DIR                  also write DIR/results.json and draw\n"
+    "                                  the plots in DIR (docs/plots.md)\n"
+    "      --timeline DIR              record the plot trace's footprint\n"
+    "                                  samples and heap maps in DIR (implied\n"
+    "                                  by --plot)\n"
+    "      --plot-trace NAME           the trace to record (default: the\n"
+    "                                  first)\n"
+    "      --heapmap-op N              heap maps after op N (default: where\n"
+    "                                  the footprint peaks)\n"
     "  -h, --help                      this text\n"
     "\n"
     "Exit status: 0 every run ok, 1 a run failed a check, crashed or timed\n"
@@ -55,6 +65,7 @@ struct run_settings {
     const char *output_path;
     const char *allocators;
     int verbose;
+    struct plot_run plot;
 };
 
 static int usage_error(const char *format, const char *detail)
@@ -100,6 +111,10 @@ static int parse_options(int argc, char **argv, struct run_settings *s)
         {"check-heap", optional_argument, NULL, 'c'},
         {"timeout", required_argument, NULL, 't'},
         {"verbose", no_argument, NULL, 'v'},
+        {"plot", required_argument, NULL, 'P'},
+        {"timeline", required_argument, NULL, 'L'},
+        {"plot-trace", required_argument, NULL, 'T'},
+        {"heapmap-op", required_argument, NULL, 'H'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -153,6 +168,22 @@ static int parse_options(int argc, char **argv, struct run_settings *s)
             break;
         case 'v':
             s->verbose = 1;
+            break;
+        case 'P':
+            s->plot.plot_dir = optarg;
+            break;
+        case 'L':
+            s->plot.timeline_dir = optarg;
+            break;
+        case 'T':
+            s->plot.trace = optarg;
+            break;
+        case 'H':
+            if ((n = parse_count(optarg)) < 0)
+                return usage_error("--heapmap-op needs a positive op "
+                                   "number, not '%s'",
+                                   optarg);
+            s->plot.heapmap_op = (uint64_t)n;
             break;
         case 'h':
             fputs(RUN_USAGE, stdout);
@@ -323,6 +354,10 @@ int cmd_run(int argc, char **argv)
         }
     }
 
+    int plot_rc = plot_run_prepare(&s.plot, traces, loaded, paths.count);
+    if (plot_rc != 0)
+        return plot_rc;
+
     FILE *out = stdout;
     if (s.output_path != NULL && (out = fopen(s.output_path, "w")) == NULL) {
         fprintf(stderr, "heaplab run: %s: cannot write: %s\n", s.output_path,
@@ -346,6 +381,8 @@ int cmd_run(int argc, char **argv)
                 name = traces[i].name;
                 progress_line(done, total, backend->name, name);
                 struct run_output output;
+                s.replay.timeline =
+                    plot_run_request(&s.plot, backend, &traces[i]);
                 runner_run(backend, &traces[i], &s.replay, &s.limits, &result,
                            &output);
                 if (s.verbose && output.length > 0) {
@@ -375,6 +412,7 @@ int cmd_run(int argc, char **argv)
     int status = input_error || write_failed ? 2
                  : report_failures(&report) != 0 ? 1
                                                  : 0;
+    status = plot_run_finish(&s.plot, &report, status);
     report_free(&report);
     for (size_t i = 0; i < paths.count; i++) {
         if (loaded[i])

@@ -8,6 +8,9 @@
 
 int cmd_list(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
+int cmd_record(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 #endif /* HEAPLAB_COMMANDS_H */

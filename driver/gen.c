@@ -1,8 +1,8 @@
 /*
  * gen.c -- the trace generators (gen.h says what they are for).
  *
- * Sections: the random numbers → the trace builder → the patterns → the
- * table of patterns and gen_make.
+ * Sections: the trace builder → the patterns → the table of patterns and
+ * gen_make.  The random numbers come from rng.h.
  *
  * Every pattern is a short function that emits ops through the builder;
  * the builder numbers the lines, counts the ids and knows which ids are
@@ -25,69 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* --- random numbers ------------------------------------------------------ */
-
-/*
- * xoshiro256** (Blackman and Vigna, "Scrambled linear pseudorandom number
- * generators", 2021): 256 bits of state, period 2^256 - 1, passes BigCrush.
- * The seed goes through splitmix64, as the authors advise, so that seeds
- * 0, 1, 2 ... give unrelated, never all-zero states.  Only 64-bit integer
- * operations: the same numbers on every machine.
- */
-struct rng {
-    uint64_t state[4];
-};
-
-static uint64_t splitmix64(uint64_t *x)
-{
-    uint64_t z = (*x += UINT64_C(0x9e3779b97f4a7c15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
-}
-
-static void rng_seed(struct rng *rng, uint64_t seed)
-{
-    for (int i = 0; i < 4; i++)
-        rng->state[i] = splitmix64(&seed);
-}
-
-static inline uint64_t rotate_left(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
-static uint64_t rng_next(struct rng *rng)
-{
-    uint64_t *s = rng->state;
-    uint64_t result = rotate_left(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotate_left(s[3], 45);
-    return result;
-}
-
-/* Uniform in [0, n), n > 0: draws below 2^64 mod n are thrown away, so
- * every value is equally likely (plain `% n` favours the small ones). */
-static uint64_t rng_below(struct rng *rng, uint64_t n)
-{
-    uint64_t threshold = -n % n; /* 2^64 mod n */
-    for (;;) {
-        uint64_t r = rng_next(rng);
-        if (r >= threshold)
-            return r % n;
-    }
-}
-
-/* Uniform in [low, high]. */
-static uint64_t rng_between(struct rng *rng, uint64_t low, uint64_t high)
-{
-    return low + rng_below(rng, high - low + 1);
-}
+#include "rng.h"
 
 /* --- the trace builder --------------------------------------------------- */
 
@@ -381,7 +319,7 @@ static void make_realloc_grow(struct builder *b, const struct gen_params *p)
     free_the_rest(b, p);
 }
 
-/* --- our own -------------------------------------------------------------- */
+/* --- our own ------------------------------------------------------------- */
 
 /* Removes entry i of a table of `count`, moving the last one into it. */
 static size_t take_entry(size_t *table, size_t *count, size_t i)
@@ -411,8 +349,8 @@ static void make_phases(struct builder *b, const struct gen_params *p)
         live[live_count++] = id;
     }
     while (live_count > 0 && !p->unbalanced)
-        emit_free(b, take_entry(live, &live_count,
-                                rng_below(&b->rng, live_count)));
+        emit_free(
+            b, take_entry(live, &live_count, rng_below(&b->rng, live_count)));
     free(live);
 }
 
@@ -431,10 +369,10 @@ static void make_phases(struct builder *b, const struct gen_params *p)
  * newest blocks, else any live block.
  */
 enum {
-    SMALL_CLASSES = 8,   /* 1..15, 16..31, ..., 1024..2047 */
-    LARGE_ONE_IN = 64,   /* one block in 64 is large */
-    LARGE_MIN = 2048,    /* where the large ones start */
-    YOUNG_WINDOW = 8,    /* "the newest blocks" */
+    SMALL_CLASSES = 8, /* 1..15, 16..31, ..., 1024..2047 */
+    LARGE_ONE_IN = 64, /* one block in 64 is large */
+    LARGE_MIN = 2048,  /* where the large ones start */
+    YOUNG_WINDOW = 8,  /* "the newest blocks" */
 };
 
 static uint64_t real_size(struct rng *rng, uint64_t max)
@@ -455,7 +393,7 @@ static uint64_t real_size(struct rng *rng, uint64_t max)
 static void make_real_sizes(struct builder *b, const struct gen_params *p)
 {
     size_t n = p->count, live_count = 0, next_id = 0;
-    size_t *live = numbers(b, n);       /* ids, oldest first (roughly) */
+    size_t *live = numbers(b, n); /* ids, oldest first (roughly) */
     uint64_t *sizes = calloc(n ? n : 1, sizeof *sizes); /* by id */
     if (live == NULL || sizes == NULL) {
         b->out_of_memory = 1;
@@ -475,8 +413,8 @@ static void make_real_sizes(struct builder *b, const struct gen_params *p)
             sizes[id] = grown < p->size ? grown : p->size;
             emit_realloc(b, id, sizes[id]);
         } else if (rng_below(&b->rng, 4) != 0) { /* a young one */
-            size_t window = live_count < YOUNG_WINDOW ? live_count
-                                                      : YOUNG_WINDOW;
+            size_t window =
+                live_count < YOUNG_WINDOW ? live_count : YOUNG_WINDOW;
             size_t i = live_count - 1 - rng_below(&b->rng, window);
             emit_free(b, live[i]);
             memmove(live + i, live + i + 1,
@@ -492,7 +430,7 @@ static void make_real_sizes(struct builder *b, const struct gen_params *p)
     free(sizes);
 }
 
-/* --- the table ------------------------------------------------------------ */
+/* --- the table ----------------------------------------------------------- */
 
 struct entry {
     struct gen_pattern pattern;
@@ -513,7 +451,7 @@ static const struct entry entries[] = {
       GEN_RANDOM, 1000, 1024},
      make_fifo_random},
     {{"random-fixed",
-      "N mallocs of SIZE bytes into N/3+1 slots, random frees (COS 217)",
+      "N mallocs of SIZE into N/3+1 slots, frees at random (COS 217)",
       GEN_FIXED, 1000, 64},
      make_random_fixed},
     {{"random-random",
@@ -521,33 +459,29 @@ static const struct entry entries[] = {
       1000, 1024},
      make_random_random},
     {{"worst",
-      "N blocks growing to MAX between 1-byte ones, freed from the top, "
-      "retaken largest first: first fit's worst case (COS 217)",
+      "N blocks up to MAX, 1-byte ones between, retaken largest first "
+      "(COS 217)",
       GEN_RANDOM, 1000, 1024},
      make_worst},
     {{"binary",
-      "N blocks of SIZE and 7*SIZE bytes; the large freed, then N/2 of "
-      "8*SIZE that fit no hole (CS:APP binary)",
+      "N blocks of SIZE and 7*SIZE; the large freed, N/2 of 8*SIZE "
+      "(CS:APP)",
       GEN_FIXED, 1000, 64},
      make_binary},
     {{"coalescing",
-      "N blocks: pairs of SIZE bytes freed, then 2*SIZE in their place "
-      "(CS:APP coalescing)",
+      "N blocks in SIZE-byte pairs, each freed, then 2*SIZE (CS:APP)",
       GEN_FIXED, 1000, 4095},
      make_coalescing},
     {{"realloc-grow",
-      "one block grown by SIZE bytes N times by realloc, among SIZE-byte "
-      "blocks (CS:APP realloc)",
+      "one block grown N times by SIZE bytes among SIZE-byte ones "
+      "(CS:APP)",
       GEN_FIXED, 500, 128},
      make_realloc_grow},
-    {{"phases",
-      "N blocks of 1..MAX bytes: build-up to N/2 live, steady state, "
-      "tear-down",
+    {{"phases", "N blocks of 1..MAX: build-up to N/2, steady state, tear-down",
       GEN_RANDOM, 1000, 512},
      make_phases},
     {{"real-sizes",
-      "N blocks of power-law sizes (half under 16 bytes, 1 in 64 up to "
-      "MAX), mostly short-lived, some realloc'ed",
+      "N blocks, power-law sizes up to MAX, short lives, some reallocs",
       GEN_RANDOM, 1000, 65536},
      make_real_sizes},
 };
@@ -573,8 +507,8 @@ const struct gen_pattern *gen_find(const char *name)
 }
 
 int gen_make(const struct gen_pattern *pattern,
-             const struct gen_params *params, struct trace *trace,
-             char *error, size_t error_size)
+             const struct gen_params *params, struct trace *trace, char *error,
+             size_t error_size)
 {
     memset(trace, 0, sizeof *trace);
     const struct entry *entry = NULL;
@@ -592,8 +526,8 @@ int gen_make(const struct gen_pattern *pattern,
     if (p.size == 0)
         p.size = pattern->default_size;
     if (p.count > GEN_MAX_COUNT) {
-        snprintf(error, error_size, "count %zu is above the limit %d",
-                 p.count, GEN_MAX_COUNT);
+        snprintf(error, error_size, "count %zu is above the limit %d", p.count,
+                 GEN_MAX_COUNT);
         return -1;
     }
     if (p.size > GEN_MAX_SIZE) {

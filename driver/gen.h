@@ -34,10 +34,10 @@ struct gen_pattern {
 
 /* What a pattern is asked for; 0 in count or size means its default. */
 struct gen_params {
-    size_t count;      /* the pattern's N: see each summary */
-    uint64_t size;     /* --size or --max-size, by the pattern's size_kind */
-    uint64_t seed;     /* patterns without randomness ignore it */
-    int unbalanced;    /* leave out the final frees of what is still live */
+    size_t count;   /* the pattern's N: see each summary */
+    uint64_t size;  /* --size or --max-size, by the pattern's size_kind */
+    uint64_t seed;  /* patterns without randomness ignore it */
+    int unbalanced; /* leave out the final frees of what is still live */
 };
 
 /* Limits on the parameters, so every size and id fits its field. */
@@ -58,7 +58,7 @@ const struct gen_pattern *gen_find(const char *name);
  * (a parameter out of range, out of memory).
  */
 int gen_make(const struct gen_pattern *pattern,
-             const struct gen_params *params, struct trace *trace,
-             char *error, size_t error_size);
+             const struct gen_params *params, struct trace *trace, char *error,
+             size_t error_size);
 
 #endif /* HEAPLAB_GEN_H */

@@ -15,7 +15,10 @@ struct command {
 static const struct command commands[] = {
     {"list", cmd_list, "list the allocator backends"},
     {"run", cmd_run, "replay traces against backends, check and measure"},
+    {"plot", cmd_plot, "draw the plots of a run with gnuplot"},
     {"gen", cmd_gen, "write a generated trace (heaplab gen --list)"},
+    {"record", cmd_record, "record a program's heap calls as a trace"},
+    {"import", cmd_import, "convert a heap log (glibc mtrace) into a trace"},
 };
 
 enum { COMMAND_COUNT = sizeof commands / sizeof commands[0] };

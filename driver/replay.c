@@ -407,9 +407,11 @@ static double thread_seconds(void)
 /* One pass on a fresh heap; the seconds it took, or a negative number
  * when init failed or the backend returned NULL. */
 static double timed_pass(const struct allocator *a, const struct trace *t,
-                         void **pointers, uint64_t *sizes)
+                         void **pointers, uint64_t *sizes,
+                         size_t memory_limit)
 {
     mem_rewind();
+    mem_set_limit(memory_limit);
     if (a->init() != 0)
         return -1;
     memset(pointers, 0, t->num_ids * sizeof *pointers);
@@ -466,7 +468,8 @@ static void timed_replay(const struct allocator *a, const struct trace *t,
     unsigned n = 0;
     double total = 0;
     while (samples != NULL && pointers != NULL && sizes != NULL && n < max) {
-        double seconds = timed_pass(a, t, pointers, sizes);
+        double seconds =
+            timed_pass(a, t, pointers, sizes, options->memory_limit);
         if (seconds < 0)
             break;
         samples[n++] = seconds;
@@ -501,9 +504,6 @@ void replay_run(const struct allocator *a, const struct trace *t,
     result->status = RUN_OK;
     result->weight = t->weight;
     result->ops = t->num_ops;
-    result->util = NAN;
-    result->ops_per_sec = NAN;
-    result->ops_per_sec_spread = NAN;
 
     struct checked c = {.a = a, .t = t, .options = options,
                         .progress = progress, .result = result,
@@ -517,14 +517,37 @@ void replay_run(const struct allocator *a, const struct trace *t,
     current.blocks = &c.blocks;
     current.progress = progress;
 
-    if (progress != NULL)
-        progress->phase = PHASE_INIT;
-    mem_reset();
-    int rc = a->init();
-    if (rc != 0) {
-        fail(&c, RUN_ERROR, NULL, "%s: %s: init() returned %d", t->path,
-             a->name, rc);
-    } else if (checked_replay(&c) == 0) {
+    int passes = options->twice ? 2 : 1, rc = 0;
+    for (int pass = 1; pass <= passes && rc == 0; pass++) {
+        if (pass == 2) { /* the same trace again, after a fresh init */
+            blocks_clear(&c.blocks);
+            memset(result, 0, sizeof *result);
+            result->status = RUN_OK;
+            result->weight = t->weight;
+            result->ops = t->num_ops;
+            c.worst_frag = 0;
+        }
+        if (progress != NULL)
+            progress->phase = PHASE_INIT;
+        mem_reset();
+        mem_set_limit(options->memory_limit);
+        rc = a->init();
+        if (rc != 0) {
+            fail(&c, RUN_ERROR, NULL, "%s: %s: init() returned %d%s", t->path,
+                 a->name, rc, pass == 2 ? " the second time" : "");
+        } else if (checked_replay(&c) != 0) {
+            rc = -1;
+            if (pass == 2)
+                snprintf(result->message + strlen(result->message),
+                         sizeof result->message - strlen(result->message),
+                         " (in the second run of this trace in one process: "
+                         "init() does not reset all state)");
+        }
+    }
+    result->util = NAN;
+    result->ops_per_sec = NAN;
+    result->ops_per_sec_spread = NAN;
+    if (rc == 0) {
         struct mem_stats stats;
         mem_get_stats(&stats);
         result->syscalls = mem_syscalls(&stats);

@@ -49,6 +49,10 @@ struct replay_options {
     int no_timing;             /* skip the timed replay altogether */
     /* footprint samples and heap map of the checked replay; NULL: none */
     const struct timeline_request *timeline;
+    size_t memory_limit;       /* memlib footprint cap; 0: none */
+    int twice;                 /* run the checked replay twice in a row in
+                                  the process (mem_reset + init between),
+                                  to catch state that init does not reset */
 };
 
 /* Shared with the parent process: where the child is, and what it saw

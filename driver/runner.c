@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -111,12 +112,32 @@ static void *replay_thread(void *arg)
     return NULL;
 }
 
+/* The limits of runner_options, set in the child before the replay. */
+static void apply_limits(const struct runner_options *limits)
+{
+    if (limits->cpu_seconds > 0) {
+        rlim_t seconds = (rlim_t)limits->cpu_seconds + 1;
+        struct rlimit cpu = {.rlim_cur = seconds, .rlim_max = seconds + 1};
+        setrlimit(RLIMIT_CPU, &cpu);
+    }
+    if (limits->file_size_limit > 0) {
+        struct rlimit size = {.rlim_cur = limits->file_size_limit,
+                              .rlim_max = limits->file_size_limit};
+        setrlimit(RLIMIT_FSIZE, &size);
+        signal(SIGXFSZ, SIG_IGN); /* a write past it fails with EFBIG */
+    }
+    if (limits->workdir != NULL && chdir(limits->workdir) != 0)
+        _exit(127);
+}
+
 static _Noreturn void child_main(const struct allocator *a,
                                  const struct trace *t,
                                  const struct replay_options *options,
+                                 const struct runner_options *limits,
                                  int result_fd, int output_fd)
 {
     setpgid(0, 0);
+    apply_limits(limits);
     int null_fd = open("/dev/null", O_RDONLY);
     if (null_fd >= 0)
         dup2(null_fd, STDIN_FILENO);
@@ -278,7 +299,7 @@ void runner_run(const struct allocator *a, const struct trace *t,
         close(result_pipe[0]);
         close(output_pipe[0]);
         child_progress = progress;
-        child_main(a, t, options, result_pipe[1], output_pipe[1]);
+        child_main(a, t, options, limits, result_pipe[1], output_pipe[1]);
     }
     if (pid < 0) {
         result->status = RUN_ERROR;

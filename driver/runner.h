@@ -13,6 +13,9 @@
 struct runner_options {
     double timeout_seconds;     /* wall clock per run; 0: none */
     size_t output_keep;         /* bytes of the backend's output kept */
+    double cpu_seconds;         /* RLIMIT_CPU of the child; 0: none */
+    size_t file_size_limit;     /* RLIMIT_FSIZE of the child; 0: none */
+    const char *workdir;        /* the child's working folder; NULL: ours */
 };
 
 /* What the backend printed (stdout and stderr, interleaved). */

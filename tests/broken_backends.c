@@ -330,3 +330,27 @@ static void stale_free(void *ptr)
 const struct allocator broken_stale = {
     .name = "stale", .summary = "reads a freed block", .init = stale_init,
     .malloc = stale_malloc, .free = stale_free};
+
+/* init forgets to reset its cursor: fine once, wrong on a second run in the
+ * same process */
+static char *sticky_cursor;
+
+static int sticky_init(void)
+{
+    if (sticky_cursor == NULL)
+        sticky_cursor = mem_heap_lo();
+    return 0;
+}
+
+static void *sticky_malloc(size_t size)
+{
+    if (mem_sbrk((intptr_t)round16(size)) == (void *)-1)
+        return NULL;
+    char *p = sticky_cursor;
+    sticky_cursor += round16(size);
+    return p;
+}
+
+const struct allocator broken_sticky = {
+    .name = "sticky", .summary = "init does not reset state",
+    .init = sticky_init, .malloc = sticky_malloc, .free = bump_free};

@@ -9,6 +9,6 @@ extern const struct allocator broken_null, broken_misaligned, broken_overlap,
     broken_outside, broken_short, broken_past_break, broken_corrupt,
     broken_lossy, broken_zero_realloc, broken_hang, broken_segv,
     broken_wild_free, broken_exit, broken_check, broken_init, broken_abort,
-    broken_stale;
+    broken_stale, broken_sticky;
 
 #endif

@@ -315,6 +315,54 @@ START_TEST(failing_init)
 }
 END_TEST
 
+START_TEST(state_kept_across_init_is_caught_by_a_second_run)
+{
+    const char *text = "a 0 100\nf 0\n";
+    struct trace t;
+    char error[TRACE_ERROR_MAX];
+    ck_assert(trace_parse("t.rep", text, strlen(text), &t, error) == 0);
+    struct replay_options options = {.no_timing = 1, .twice = 1};
+    struct runner_options limits = {.timeout_seconds = 20,
+                                    .output_keep = 4096};
+    struct run_result r;
+    void *second = heap(112); /* reserves the region before the fork */
+    runner_run(&broken_sticky, &t, &options, &limits, &r, NULL);
+    snprintf(expected, sizeof expected,
+             "t.rep:1: a 0 100: malloc(100) returned %p for 100 bytes: "
+             "payload lies past the break by 0 bytes (in the second run of "
+             "this trace in one process: init() does not reset all state)",
+             second);
+    expect(&r, RUN_ERROR, expected);
+    /* once is fine, and a correct backend passes twice */
+    options.twice = 0;
+    runner_run(&broken_sticky, &t, &options, &limits, &r, NULL);
+    expect(&r, RUN_OK, "");
+    options.twice = 1;
+    runner_run(&bump_allocator, &t, &options, &limits, &r, NULL);
+    expect(&r, RUN_OK, "");
+    ck_assert_uint_eq(r.peak_footprint, 128);
+    trace_free(&t);
+}
+END_TEST
+
+START_TEST(memory_limit_makes_oom)
+{
+    const char *text = "a 0 5000\na 1 5000\n";
+    struct trace t;
+    char error[TRACE_ERROR_MAX];
+    ck_assert(trace_parse("t.rep", text, strlen(text), &t, error) == 0);
+    struct replay_options options = {.no_timing = 1, .memory_limit = 8192};
+    struct runner_options limits = {.timeout_seconds = 20,
+                                    .output_keep = 4096};
+    struct run_result r;
+    runner_run(&bump_allocator, &t, &options, &limits, &r, NULL);
+    expect(&r, RUN_OOM,
+           "t.rep:2: a 1 5000: malloc(5000) returned NULL: out of memory "
+           "(footprint 5024 bytes)");
+    trace_free(&t);
+}
+END_TEST
+
 START_TEST(every_shipped_backend_passes_a_mixed_trace)
 {
     const struct allocator *a = registry_at((size_t)_i);
@@ -354,6 +402,8 @@ static Suite *replay_suite(void)
     tcase_add_test(tc, abort_is_a_crash);
     tcase_add_test(tc, failing_heap_checker);
     tcase_add_test(tc, failing_init);
+    tcase_add_test(tc, state_kept_across_init_is_caught_by_a_second_run);
+    tcase_add_test(tc, memory_limit_makes_oom);
     tcase_add_loop_test(tc, every_shipped_backend_passes_a_mixed_trace, 0,
                         (int)registry_count());
     suite_add_tcase(suite, tc);
