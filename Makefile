@@ -21,9 +21,12 @@ SANITIZE ?= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 
 # Debian packages heaplab needs; docs/dependencies.md says why each is there.
 DEB_PACKAGES := gcc make pkg-config check libbsd-dev gnuplot-nox python3 \
+                libinih-dev \
                 libjansson-dev
 
 LIB_SRCS  := $(wildcard allocators/*.c) $(filter-out driver/main.c,$(wildcard driver/*.c))
+GRADE_SRCS := $(wildcard grading/*.c)
+LIB_SRCS  += $(GRADE_SRCS)
 TEST_SRCS := $(wildcard tests/*.c)
 
 LIB_OBJS       := $(LIB_SRCS:%.c=build/obj/%.o)
@@ -39,6 +42,10 @@ JANSSON_CFLAGS = $(shell pkg-config --cflags jansson 2>/dev/null)
 JANSSON_LIBS   = $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
 CPPFLAGS += $(JANSSON_CFLAGS)
 LDLIBS   += $(JANSSON_LIBS)
+
+# inih reads the grader's rubrics (grading/rubric.c, docs/dependencies.md).
+INIH_LIBS = $(shell pkg-config --libs inih 2>/dev/null || echo -linih)
+LDLIBS   += $(INIH_LIBS)
 
 .PHONY: all run test test-plain test-asan bench clean deps traces
 .PHONY: record-traces
@@ -102,9 +109,56 @@ traces: all
 # the driver/*.c wildcard: it is never linked into bin/heaplab or the tests.
 RECORD_LIB := lib/libheaplab-record.so
 all: $(RECORD_LIB)
-$(RECORD_LIB): driver/preload/record.c driver/preload/record_log.h | deps
+$(RECORD_LIB): $(wildcard driver/preload/*.c driver/preload/*.h) | deps
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) -fPIC -shared -fvisibility=hidden $< -o $@ -ldl -lpthread
+	$(CC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) -fPIC -shared -fvisibility=hidden $(filter %.c,$^) -o $@ -ldl -lpthread
+
+# --- heaplab exec: every backend as a program's malloc ---------------------
+# lib/libheaplab-NAME.so is the LD_PRELOAD library `heaplab exec -a NAME`
+# loads into a real program (docs/exec.md).  There is one per backend file
+# allocators/STEM.c that defines a vtable (`const struct allocator
+# STEM_allocator = {`), named after the backend (NAME is STEM with '-' for
+# '_': dlist_best.c gives libheaplab-dlist-best.so).  Each holds the preload
+# layer driver/preload/exec/layer.c compiled with EXEC_NAME=STEM, the
+# backend's file, and EXEC_COMMON: stats_file.c and every allocators/*.c
+# that is neither a vtable nor the registry (memlib, verify, the shared
+# cores such as dlist_core.c).  Everything is -fPIC with hidden visibility,
+# so the library exports only the C allocation functions, and without the
+# compiler's malloc builtins, which could turn the layer's own code back
+# into calls of malloc.  libc is the exception: lib/libheaplab-libc.so
+# (driver/preload/exec/libc_counting.c) counts glibc's calls and forwards
+# them.  The sources live in driver/preload/exec/, outside both the
+# driver/*.c wildcard and the recorder's driver/preload/*.c.
+EXEC_VTABLES  := $(shell grep -l '^const struct allocator [a-z0-9_]*_allocator = {' allocators/*.c)
+EXEC_STEMS    := $(filter-out libc,$(patsubst allocators/%.c,%,$(EXEC_VTABLES)))
+EXEC_COMMON   := build/pic/driver/preload/exec/stats_file.o \
+                 $(patsubst %.c,build/pic/%.o,$(filter-out $(EXEC_VTABLES) \
+                     allocators/registry.c,$(wildcard allocators/*.c)))
+EXEC_LIBS     := $(foreach stem,$(EXEC_STEMS),lib/libheaplab-$(subst _,-,$(stem)).so) \
+                 lib/libheaplab-libc.so
+PRELOAD_FLAGS := -fPIC -fvisibility=hidden -fno-builtin-malloc \
+                 -fno-builtin-calloc -fno-builtin-realloc -fno-builtin-free
+PRELOAD_LINK  := -shared -Wl,-z,defs
+all: $(EXEC_LIBS)
+test-plain test-asan: $(EXEC_LIBS)
+build/pic/%.o: %.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) $(PRELOAD_FLAGS) -MMD -MP -c $< -o $@
+build/pic/driver/preload/exec/layer-%.o: driver/preload/exec/layer.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) $(PRELOAD_FLAGS) -DEXEC_NAME=$* -MMD -MP -c $< -o $@
+define exec_library
+lib/libheaplab-$(subst _,-,$(1)).so: build/pic/driver/preload/exec/layer-$(1).o \
+        build/pic/allocators/$(1).o $$(EXEC_COMMON)
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS) $$(LDFLAGS) $$(PRELOAD_LINK) $$^ -o $$@ -lpthread
+endef
+$(foreach stem,$(EXEC_STEMS),$(eval $(call exec_library,$(stem))))
+lib/libheaplab-libc.so: build/pic/driver/preload/exec/libc_counting.o \
+                        build/pic/driver/preload/exec/stats_file.o
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(PRELOAD_LINK) $^ -o $@ -ldl -lpthread
+-include $(wildcard build/pic/*/*.d build/pic/*/*/*.d build/pic/*/*/*/*.d)
 
 # Programs that tests/test_record.c records, built without optimization or
 # builtins so that every heap call in them is made.
@@ -117,7 +171,7 @@ test-plain test-asan: $(TEST_PROGRAMS)
 # The recorded traces: traces/recorded.list holds one line per trace, NAME
 # then the command, run from this folder in a fixed, minimal environment
 # with hash seeds fixed and address randomization off (setarch -R), so that
-# reruns on one machine give the same traces:
+# reruns on one machine give the same traces (or ones a few ops apart):
 #     bin/heaplab record -o traces/NAME.rep -- COMMAND > /dev/null
 RECORD_ENV := env -i PATH=/usr/bin:/bin LC_ALL=C.UTF-8 PYTHONHASHSEED=0 \
               PERL_HASH_SEED=0 PERL_PERTURB_KEYS=0 setarch -R
@@ -162,5 +216,30 @@ bench: all
 clean:
 	rm -rf build bin lib out
 
+# --- the grader: heaplab grade (docs/grading.md) -----------------------------
+# A submission is linked into a program of its own: its objects, a shim,
+# build/obj/grading/child/child_main.o and every object of LIB_OBJS but
+# the reference backend it replaces.  build/grading/link.txt tells
+# `heaplab grade` the compiler, the flags and those objects.
+GRADE_CHILD := build/obj/grading/child/child_main.o
+GRADE_LINK  := build/grading/link.txt
+all: $(GRADE_LINK)
+build/obj/grading/%.o build/asan/grading/%.o: CPPFLAGS += -Idriver -Igrading
+build/obj/driver/cmd_grade.o build/asan/driver/cmd_grade.o: CPPFLAGS += -Idriver -Igrading
+build/obj/tests/test_grade.o build/asan/tests/test_grade.o: CPPFLAGS += -Igrading
+$(GRADE_LINK): $(GRADE_CHILD) $(LIB_OBJS) Makefile
+	@mkdir -p $(@D)
+	@printf '%s\n' '# written by make: how heaplab grade links a submission' \
+	  'cc $(CC)' 'cflags $(WARNINGS) $(CFLAGS)' 'child $(GRADE_CHILD)' \
+	  'objects $(LIB_OBJS)' 'libs $(LDFLAGS) $(LDLIBS)' > $@
+
+# The autograder packages: make gradescope-zip LAB=bins, make autolab-tar
+# LAB=bins (out/gradescope-LAB.zip, out/autolab-LAB/).
+LAB ?= bins
+.PHONY: gradescope-zip autolab-tar
+gradescope-zip autolab-tar:
+	grading/package.sh $(subst -zip,,$(subst -tar,,$@)) $(LAB) out
+
 -include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) build/obj/driver/main.d
+-include $(GRADE_CHILD:.o=.d)
 -include $(ASAN_LIB_OBJS:.o=.d) $(ASAN_TEST_OBJS:.o=.d)

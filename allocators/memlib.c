@@ -69,6 +69,8 @@ static struct {
     size_t page;      /* page size */
     size_t limit;     /* footprint cap, 0 for none */
     size_t (*probe)(void);
+    const char *static_start; /* mem_set_static_region's, NULL: none */
+    size_t static_size;
 
     struct mapping_tree mappings;
     struct mapping *pool;     /* MAPPING_POOL_MAX nodes, reserved */
@@ -209,6 +211,8 @@ static void reset(bool keep_pages)
 
     mem.limit = 0;
     mem.probe = NULL;
+    mem.static_start = NULL;
+    mem.static_size = 0;
     mem.stats = (struct mem_stats){0};
 }
 
@@ -232,16 +236,32 @@ void mem_set_footprint_probe(size_t (*probe)(void))
     mem.probe = probe;
 }
 
+void mem_set_static_region(const void *start, size_t size)
+{
+    mem.static_start = start;
+    mem.static_size = start != NULL ? size : 0;
+}
+
+const void *mem_static_region(size_t *size)
+{
+    if (size != NULL)
+        *size = mem.static_size;
+    return mem.static_start;
+}
+
 /* --- the system calls --------------------------------------------------- */
 
-/* Moves the break to new_brk, which set_break has checked. */
-static void move_break(char *new_brk)
+/* Moves the break to new_brk, which set_break has checked.  False when
+ * the kernel refuses to make the new pages accessible (mprotect fails with
+ * ENOMEM: out of memory or of mappings, as in a real process): the break
+ * stays where it was. */
+static bool move_break(char *new_brk)
 {
     char *new_end = mem.lo + round_up((size_t)(new_brk - mem.lo), mem.page);
     if (new_end > mem.page_end) {
-        int rc = mprotect(mem.page_end, (size_t)(new_end - mem.page_end),
-                          PROT_READ | PROT_WRITE);
-        VERIFY(rc == 0);
+        if (mprotect(mem.page_end, (size_t)(new_end - mem.page_end),
+                     PROT_READ | PROT_WRITE) != 0)
+            return false;
         /* Pages kept by mem_rewind hold old bytes: zero them, as the
          * kernel zeroes fresh pages. */
         char *kept = new_end < mem.kept_end ? new_end : mem.kept_end;
@@ -253,6 +273,7 @@ static void move_break(char *new_brk)
     mem.brk = new_brk;
     mem.page_end = new_end;
     note_footprint();
+    return true;
 }
 
 /* Reserves the region on first use.  False (and ENOMEM) if it cannot. */
@@ -274,11 +295,11 @@ static bool set_break(uintptr_t target)
 {
     uintptr_t lo = (uintptr_t)mem.lo, now = (uintptr_t)mem.brk;
     if (target < lo || target - lo > mem.reserve ||
-        (target > now && over_limit(target - now))) {
+        (target > now && over_limit(target - now)) ||
+        !move_break((char *)target)) {
         failed(ENOMEM);
         return false;
     }
-    move_break((char *)target);
     return true;
 }
 
@@ -400,7 +421,13 @@ enum mem_place mem_locate(const void *addr, size_t *offset, size_t *extent)
     enum mem_place place = MEM_OUTSIDE;
     uintptr_t at = (uintptr_t)addr, lo = (uintptr_t)mem.lo;
     const struct mapping *node;
-    if (mem.lo != NULL && at >= lo && at - lo < mem.reserve) {
+    uintptr_t region = (uintptr_t)mem.static_start;
+    if (mem.static_start != NULL && at >= region &&
+        at - region < mem.static_size) {
+        place = MEM_IN_STATIC;
+        off = at - region;
+        ext = mem.static_size;
+    } else if (mem.lo != NULL && at >= lo && at - lo < mem.reserve) {
         place = at < (uintptr_t)mem.brk ? MEM_IN_HEAP : MEM_PAST_BREAK;
         off = place == MEM_IN_HEAP ? at - lo : at - (uintptr_t)mem.brk;
         ext = heap_bytes();
@@ -420,7 +447,8 @@ int mem_contains(const void *addr, size_t size)
 {
     size_t offset, extent;
     enum mem_place place = mem_locate(addr, &offset, &extent);
-    if (place != MEM_IN_HEAP && place != MEM_IN_MAPPING)
+    if (place != MEM_IN_HEAP && place != MEM_IN_MAPPING &&
+        place != MEM_IN_STATIC)
         return 0;
     return size <= extent - offset;
 }

@@ -1,7 +1,14 @@
 /*
  * registry.c -- the one table of backends.  To add a backend, write
- * allocators/NAME.c exporting `const struct allocator NAME_allocator` and
- * add it here, in its place in the lecture's sequence.
+ * allocators/NAME.c exporting `const struct allocator NAME_allocator`,
+ * declare it below, and add its line to the table, in its family's place:
+ *
+ *     {&NAME_allocator, REGISTRY_OTHER, MEMORY_MEMLIB},
+ *
+ * The order is the one every report, list and plot follows: the lecture's
+ * six in the lecture's sequence, libc (the plots' colours are fixed by
+ * place, and these seven keep theirs), the fit-policy variants beside
+ * their lecture backend's order, the other designs, the appendix's.
  */
 #include "heaplab/registry.h"
 
@@ -14,13 +21,52 @@ extern const struct allocator dlist_allocator;
 extern const struct allocator bins_allocator;
 extern const struct allocator mmap_allocator;
 extern const struct allocator libc_allocator;
+extern const struct allocator list_next_allocator;
+extern const struct allocator list_best_allocator;
+extern const struct allocator list_worst_allocator;
+extern const struct allocator dlist_next_allocator;
+extern const struct allocator dlist_best_allocator;
+extern const struct allocator dlist_worst_allocator;
+extern const struct allocator bitmap_allocator;
+extern const struct allocator pool_allocator;
+extern const struct allocator simple_allocator;
 
-static const struct allocator *const registry_table[] = {
-    &minimal_allocator, &pad_allocator,  &list_allocator, &dlist_allocator,
-    &bins_allocator,    &mmap_allocator, &libc_allocator,
+/* Where a backend's memory comes from (see registry_uses_memlib). */
+enum registry_memory {
+    MEMORY_MEMLIB, /* mem_sbrk, mem_mmap: measured and counted by memlib */
+    MEMORY_OWN,    /* its own: reported through a footprint probe */
+};
+
+static const struct registry_entry {
+    const struct allocator *allocator;
+    enum registry_family family;
+    enum registry_memory memory;
+} registry_table[] = {
+    {&minimal_allocator, REGISTRY_LECTURE, MEMORY_MEMLIB},
+    {&pad_allocator, REGISTRY_LECTURE, MEMORY_MEMLIB},
+    {&list_allocator, REGISTRY_LECTURE, MEMORY_MEMLIB},
+    {&dlist_allocator, REGISTRY_LECTURE, MEMORY_MEMLIB},
+    {&bins_allocator, REGISTRY_LECTURE, MEMORY_MEMLIB},
+    {&mmap_allocator, REGISTRY_LECTURE, MEMORY_MEMLIB},
+    {&libc_allocator, REGISTRY_REFERENCE, MEMORY_OWN},
+    {&list_next_allocator, REGISTRY_POLICY, MEMORY_MEMLIB},
+    {&list_best_allocator, REGISTRY_POLICY, MEMORY_MEMLIB},
+    {&list_worst_allocator, REGISTRY_POLICY, MEMORY_MEMLIB},
+    {&dlist_next_allocator, REGISTRY_POLICY, MEMORY_MEMLIB},
+    {&dlist_best_allocator, REGISTRY_POLICY, MEMORY_MEMLIB},
+    {&dlist_worst_allocator, REGISTRY_POLICY, MEMORY_MEMLIB},
+    {&bitmap_allocator, REGISTRY_OTHER, MEMORY_MEMLIB},
+    {&pool_allocator, REGISTRY_OTHER, MEMORY_MEMLIB},
+    {&simple_allocator, REGISTRY_OTHER, MEMORY_OWN},
 };
 
 enum { REGISTRY_SIZE = sizeof registry_table / sizeof registry_table[0] };
+
+static const char *const family_names[REGISTRY_FAMILIES] = {
+    [REGISTRY_LECTURE] = "lecture",   [REGISTRY_REFERENCE] = "reference",
+    [REGISTRY_POLICY] = "policy",     [REGISTRY_APPENDIX] = "appendix",
+    [REGISTRY_OTHER] = "other",
+};
 
 size_t registry_count(void)
 {
@@ -29,13 +75,42 @@ size_t registry_count(void)
 
 const struct allocator *registry_at(size_t i)
 {
-    return i < REGISTRY_SIZE ? registry_table[i] : NULL;
+    return i < REGISTRY_SIZE ? registry_table[i].allocator : NULL;
 }
 
 const struct allocator *registry_find(const char *name)
 {
     for (size_t i = 0; i < REGISTRY_SIZE; i++)
-        if (strcmp(registry_table[i]->name, name) == 0)
-            return registry_table[i];
+        if (strcmp(registry_table[i].allocator->name, name) == 0)
+            return registry_table[i].allocator;
     return NULL;
+}
+
+enum registry_family registry_family_of(size_t i)
+{
+    return i < REGISTRY_SIZE ? registry_table[i].family : REGISTRY_OTHER;
+}
+
+const char *registry_family_name(enum registry_family family)
+{
+    return (unsigned)family < REGISTRY_FAMILIES ? family_names[family] : "?";
+}
+
+bool registry_family_find(const char *name, enum registry_family *family)
+{
+    for (int f = 0; f < REGISTRY_FAMILIES; f++) {
+        if (strcmp(family_names[f], name) == 0) {
+            *family = (enum registry_family)f;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool registry_uses_memlib(const struct allocator *a)
+{
+    for (size_t i = 0; i < REGISTRY_SIZE; i++)
+        if (registry_table[i].allocator == a)
+            return registry_table[i].memory == MEMORY_MEMLIB;
+    return true;
 }

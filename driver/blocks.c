@@ -136,3 +136,15 @@ const struct block_record *blocks_freed_holding(const struct blocks *blocks,
     }
     return best;
 }
+
+const struct block_record *blocks_first_live(const struct blocks *blocks)
+{
+    return RB_MIN(block_tree, (struct block_tree *)&blocks->live);
+}
+
+const struct block_record *blocks_next_live(const struct blocks *blocks,
+                                            const struct block_record *r)
+{
+    (void)blocks;
+    return RB_NEXT(block_tree, NULL, (struct block_record *)r);
+}

@@ -59,6 +59,12 @@ void blocks_remove(struct blocks *blocks, int32_t id, uint32_t line);
 const struct block_record *blocks_holding(const struct blocks *blocks,
                                           const void *addr);
 
+/* The live blocks in address order: the first (or NULL), and the one
+ * after r (or NULL).  Blocks with a NULL payload (malloc(0)) are left out. */
+const struct block_record *blocks_first_live(const struct blocks *blocks);
+const struct block_record *blocks_next_live(const struct blocks *blocks,
+                                            const struct block_record *r);
+
 /* A freed block whose old payload held addr (the latest freed), or NULL.
  * O(number of ids); for crash reports only. */
 const struct block_record *blocks_freed_holding(const struct blocks *blocks,

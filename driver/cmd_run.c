@@ -14,6 +14,7 @@
 
 #include "commands.h"
 #include "heaplab/registry.h"
+#include "measure.h"
 #include "plot_run.h"
 #include "report.h"
 #include "runner.h"
@@ -37,10 +38,22 @@ static const char RUN_USAGE[] =
     "  -r, --repeat K                  timed replays per trace (default:\n"
     "                                  at least 5, until 0.2 s measured)\n"
     "      --no-timing                 correctness and utilization only\n"
+    "      --measure time|instructions time the replay (ops per second, the\n"
+    "                                  default), or count the instructions\n"
+    "                                  per op inside the backend's calls:\n"
+    "                                  the same on every run (perf, or\n"
+    "                                  valgrind's callgrind; docs/\n"
+    "                                  performance.md)\n"
+    "      --callgrind-pass            (internal) one pass of -a NAME on\n"
+    "                                  TRACE, counted by an outer callgrind\n"
     "  -c, --check-heap[=N]            call the backend's heap checker\n"
     "                                  after every op, or every N ops\n"
     "  -t, --timeout SECS              wall-clock limit per run (default 60)\n"
     "  -v, --verbose                   also print what each backend printed\n"
+    "      --stop-at LINE|worst        replay up to trace line LINE (or the\n"
+    "                                  op where footprint - payload peaked)\n"
+    "                                  and print the heap there\n"
+    "      --explain                   add the usual cause to each failure\n"
     "      --plot DIR                  also write DIR/results.json and draw\n"
     "                                  the plots in DIR (docs/plots.md)\n"
     "      --timeline DIR              record the plot trace's footprint\n"
@@ -65,6 +78,8 @@ struct run_settings {
     const char *output_path;
     const char *allocators;
     int verbose;
+    int explain;
+    int callgrind_pass;
     struct plot_run plot;
 };
 
@@ -108,6 +123,8 @@ static int parse_options(int argc, char **argv, struct run_settings *s)
         {"output", required_argument, NULL, 'o'},
         {"repeat", required_argument, NULL, 'r'},
         {"no-timing", no_argument, NULL, 'n'},
+        {"measure", required_argument, NULL, 'M'},
+        {"callgrind-pass", no_argument, NULL, 'G'},
         {"check-heap", optional_argument, NULL, 'c'},
         {"timeout", required_argument, NULL, 't'},
         {"verbose", no_argument, NULL, 'v'},
@@ -115,6 +132,8 @@ static int parse_options(int argc, char **argv, struct run_settings *s)
         {"timeline", required_argument, NULL, 'L'},
         {"plot-trace", required_argument, NULL, 'T'},
         {"heapmap-op", required_argument, NULL, 'H'},
+        {"stop-at", required_argument, NULL, 'S'},
+        {"explain", no_argument, NULL, 'E'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -168,6 +187,34 @@ static int parse_options(int argc, char **argv, struct run_settings *s)
             break;
         case 'v':
             s->verbose = 1;
+            break;
+        case 'S':
+            if (strcmp(optarg, "worst") == 0) {
+                s->replay.stop_at_worst = 1;
+            } else if ((n = parse_count(optarg)) > 0 && n <= UINT32_MAX) {
+                s->replay.stop_at_line = (uint32_t)n;
+            } else {
+                return usage_error("--stop-at needs a trace line number or "
+                                   "'worst', not '%s'",
+                                   optarg);
+            }
+            s->replay.no_timing = 1;
+            break;
+        case 'E':
+            s->explain = 1;
+            break;
+        case 'M':
+            if (strcmp(optarg, "time") == 0)
+                s->replay.measure = MEASURE_TIME;
+            else if (strcmp(optarg, "instructions") == 0)
+                s->replay.measure = MEASURE_INSTRUCTIONS;
+            else
+                return usage_error("--measure takes time or instructions, "
+                                   "not '%s'",
+                                   optarg);
+            break;
+        case 'G':
+            s->callgrind_pass = 1;
             break;
         case 'P':
             s->plot.plot_dir = optarg;
@@ -318,6 +365,14 @@ int cmd_run(int argc, char **argv)
     int rc = parse_options(argc, argv, &s);
     if (rc >= 0)
         return rc;
+    if (s.callgrind_pass)
+        return optind + 1 == argc
+                   ? measure_callgrind_main(s.allocators, argv[optind])
+                   : usage_error("--callgrind-pass takes one trace%s", "");
+    char how[256];
+    if (s.replay.measure == MEASURE_INSTRUCTIONS && !s.replay.no_timing &&
+        measure_instructions_available(how, sizeof how) != 0)
+        return usage_error("--measure instructions: %s", how);
 
     struct selection selection;
     char error[256];
@@ -365,12 +420,13 @@ int cmd_run(int argc, char **argv)
         return 2;
     }
 
-    struct report report = {0};
+    struct report report = {.explain = s.explain};
     size_t total = selection.count * paths.count, done = 0;
     for (size_t a = 0; a < selection.count; a++) {
         const struct allocator *backend = selection.allocators[a];
         for (size_t i = 0; i < paths.count; i++, done++) {
             struct run_result result;
+            struct run_output output = {0};
             const char *name = paths.paths[i];
             if (!loaded[i]) {
                 memset(&result, 0, sizeof result);
@@ -380,7 +436,6 @@ int cmd_run(int argc, char **argv)
             } else {
                 name = traces[i].name;
                 progress_line(done, total, backend->name, name);
-                struct run_output output;
                 s.replay.timeline =
                     plot_run_request(&s.plot, backend, &traces[i]);
                 runner_run(backend, &traces[i], &s.replay, &s.limits, &result,
@@ -393,11 +448,19 @@ int cmd_run(int argc, char **argv)
                 }
                 free(output.text);
             }
+            int stopped = s.replay.stop_at_line || s.replay.stop_at_worst;
+            if (stopped && output.map != NULL && result.status == RUN_OK) {
+                progress_line(0, 0, NULL, NULL);
+                printf("%s\n", output.map); /* what --stop-at asked for */
+            }
             if (report_add(&report, backend->name, backend->summary, name,
-                           &result) != 0) {
+                           &result) != 0 ||
+                (output.map != NULL && result.status != RUN_OK &&
+                 report_set_detail(&report, output.map) != 0)) {
                 fprintf(stderr, "heaplab run: out of memory\n");
                 return 2;
             }
+            free(output.map);
         }
     }
     progress_line(0, 0, NULL, NULL);

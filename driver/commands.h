@@ -8,9 +8,13 @@
 
 int cmd_list(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_step(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
+int cmd_grade(int argc, char **argv);
 
 #endif /* HEAPLAB_COMMANDS_H */

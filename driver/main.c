@@ -15,10 +15,14 @@ struct command {
 static const struct command commands[] = {
     {"list", cmd_list, "list the allocator backends"},
     {"run", cmd_run, "replay traces against backends, check and measure"},
+    {"step", cmd_step, "step through a trace op by op, watching the heap"},
     {"plot", cmd_plot, "draw the plots of a run with gnuplot"},
+    {"bench", cmd_bench, "throughput against trace size (--scaling)"},
     {"gen", cmd_gen, "write a generated trace (heaplab gen --list)"},
     {"record", cmd_record, "record a program's heap calls as a trace"},
     {"import", cmd_import, "convert a heap log (glibc mtrace) into a trace"},
+    {"exec", cmd_exec, "run a real program with a backend as its malloc"},
+    {"grade", cmd_grade, "grade a submission, or a class, by a rubric"},
 };
 
 enum { COMMAND_COUNT = sizeof commands / sizeof commands[0] };

@@ -128,31 +128,74 @@ static int any_missing(const struct plot_results *r, int throughput)
     return 0;
 }
 
+/*
+ * Pages: with many backends and many traces the bars would be thinner
+ * than a few pixels, so the traces are shared out over several images
+ * (NAME.png, NAME-2.png, ...), each with the suite's group at its end.
+ */
+enum { BAR_UNITS_PER_PAGE = 300 }; /* bars and gaps across the x axis */
+
+static size_t bar_pages(const struct plot_results *r, size_t *per_page)
+{
+    double group = (double)r->allocator_count + 1.5;
+    size_t groups = (size_t)(BAR_UNITS_PER_PAGE / group);
+    size_t most = groups > 2 ? groups - 1 : 1; /* one group is the suite's */
+    size_t pages = (r->trace_count + most - 1) / most;
+    *per_page = (r->trace_count + pages - 1) / pages; /* even pages */
+    return pages;
+}
+
+/* Page `page` (1-based) of `pages`: traces [first, last]. */
 static int write_bar_script(const struct plot_results *r,
                             const struct bar_chart *chart, const char *dir,
-                            const char *source, char *error, size_t size)
+                            const char *source, size_t page, size_t pages,
+                            size_t first, size_t last, char *error,
+                            size_t size)
 {
-    FILE *out = plot_script_open(dir, chart->name, chart->what, error, size);
+    char name[64];
+    if (page == 1)
+        snprintf(name, sizeof name, "%s", chart->name);
+    else
+        snprintf(name, sizeof name, "%s-%zu", chart->name, page);
+    FILE *out = plot_script_open(dir, name, chart->what, error, size);
     if (out == NULL)
         return -1;
     int throughput = chart->throughput;
     fputs("set title ", out);
-    char title[512];
-    snprintf(title, sizeof title, "%s\n%zu backends on %zu traces (%s)",
-             chart->title, r->allocator_count, r->trace_count, source);
+    char title[512], part[64] = "";
+    if (pages > 1)
+        snprintf(part, sizeof part, ", traces %zu-%zu of %zu", first + 1,
+                 last + 1, r->trace_count);
+    snprintf(title, sizeof title, "%s\n%zu backends on %zu traces (%s%s)",
+             chart->title, r->allocator_count, r->trace_count, source, part);
     plot_string(out, title);
     fprintf(out,
             "\nset ylabel \"%s\"\n"
-            "set xlabel \"trace  (the last group: %s)\"\n"
             "set style data histograms\n"
             "set style histogram clustered gap 1.5\n"
-            "set style fill solid 0.9 border rgb \"#404040\"\n"
-            "set xtics nomirror rotate by -30 scale 0\n"
             "set ytics nomirror\n"
-            "set grid ytics lc rgb \"#d0d0d0\" lw 1 dt solid\n"
-            "set key outside right top vertical samplen 1.5 spacing 1.3\n",
-            chart->ylabel,
-            throughput ? "all ops / all seconds" : "mean over the traces");
+            "set grid ytics lc rgb \"#d0d0d0\" lw 1 dt solid\n",
+            chart->ylabel);
+    /* the legend: under the plot while it fits in two rows, else beside */
+    if (r->allocator_count > 8)
+        fputs("set key outside right top vertical samplen 1.5 "
+              "spacing 1.1\n",
+              out);
+    else
+        fputs("set key outside bottom center horizontal samplen 1.5 "
+              "width 1 height 0.6\n",
+              out);
+    /* a trace's name under its group: level while they fit, then slanted */
+    size_t groups = last - first + 2;
+    size_t bars = groups * r->allocator_count;
+    fprintf(out, "set xtics nomirror scale 0%s\n",
+            groups > 7 ? " rotate by 40 right" : "");
+    fprintf(out, "set style fill solid 1.0 %s\n",
+            bars > 60 ? "noborder" : "border rgb \"#404040\"");
+    fprintf(out, "set xlabel \"trace%s\"\n",
+            any_missing(r, throughput)
+                ? "  (no bar: the run failed or was not measured)"
+                : "");
     if (throughput) {
         double lo, hi;
         throughput_range(r, &lo, &hi);
@@ -161,26 +204,23 @@ static int write_bar_script(const struct plot_results *r,
     } else {
         fputs("set yrange [0:100]\n", out);
     }
-    if (any_missing(r, throughput))
-        fputs("set label \"no bar: the run failed or was not measured\" "
-              "at screen 0.99, screen 0.02 right tc rgb \"#606060\"\n",
-              out);
     fputs("column_of(name) = ", out);
     fputs(throughput ? "column(name) / 1000\n" : "100 * column(name)\n",
           out);
-    size_t last = r->trace_count - 1;
+    size_t suite_row = r->trace_count;
     for (int group = 0; group < 2; group++) {
         fprintf(out, "%s newhistogram \"\"", group ? ", \\\n    " : "plot");
         for (size_t a = 0; a < r->allocator_count; a++) {
             const struct plot_allocator *p = &r->allocators[a];
             fputs(", \\\n    ", out);
-            fputs(a == 0 && group == 0 ? "\"" : "'' ", out);
             if (a == 0 && group == 0)
-                fprintf(out, "%s.dat\" ", chart->name);
-            if (group == 0)
-                fprintf(out, "every ::0::%zu ", last);
+                fprintf(out, "\"%s.dat\" ", chart->name);
             else
-                fprintf(out, "every ::%zu::%zu ", last + 1, last + 1);
+                fputs("'' ", out);
+            if (group == 0)
+                fprintf(out, "every ::%zu::%zu ", first, last);
+            else
+                fprintf(out, "every ::%zu::%zu ", suite_row, suite_row);
             fputs("using (column_of(", out);
             plot_string(out, p->name);
             fprintf(out, "))%s lt %d ", a == 0 ? ":xtic(1)" : "",
@@ -198,15 +238,69 @@ static int write_bar_script(const struct plot_results *r,
         }
     }
     fputc('\n', out);
-    char file[64];
-    snprintf(file, sizeof file, "%s.gp", chart->name);
-    return plot_file_close(out, dir, file, error, size);
+    char file[80];
+    snprintf(file, sizeof file, "%s.gp", name);
+    if (plot_file_close(out, dir, file, error, size) != 0)
+        return -1;
+    return 0;
+}
+
+/* The data, then each page's script, drawn. */
+static int draw_bar_chart(const struct plot_results *r,
+                          const struct bar_chart *chart, const char *source,
+                          struct plot_output *o)
+{
+    char error[512];
+    if (write_bar_data(r, chart, o->dir, source, error, sizeof error) != 0) {
+        fprintf(stderr, "heaplab: %s\n", error);
+        o->failed++;
+        return -1;
+    }
+    size_t per_page, pages = bar_pages(r, &per_page);
+    int rc = 0;
+    for (size_t page = 1; page <= pages; page++) {
+        size_t first = (page - 1) * per_page;
+        size_t last = first + per_page - 1;
+        if (last >= r->trace_count)
+            last = r->trace_count - 1;
+        if (write_bar_script(r, chart, o->dir, source, page, pages, first,
+                             last, error, sizeof error) != 0) {
+            fprintf(stderr, "heaplab: %s\n", error);
+            o->failed++;
+            rc = -1;
+            continue;
+        }
+        char name[64];
+        if (page == 1)
+            snprintf(name, sizeof name, "%s", chart->name);
+        else
+            snprintf(name, sizeof name, "%s-%zu", chart->name, page);
+        rc |= plot_draw(o, name);
+    }
+    return rc;
 }
 
 /* --- time against space --------------------------------------------------- */
 
-/* Where a point's label goes, so that labels do not sit on each other. */
-enum label_side { LABEL_RIGHT, LABEL_LEFT, LABEL_ABOVE, LABEL_BELOW };
+/*
+ * Where a point's label goes: of eight places around the point, the first
+ * that meets no point, no earlier label and no corner note, else the one
+ * that overlaps them least.  Sizes are in fractions of the graph (a
+ * character of the 1200x700 terminal is about 0.0105 wide, 0.035 high).
+ */
+enum label_side {
+    LABEL_RIGHT, LABEL_LEFT, LABEL_ABOVE, LABEL_BELOW,
+    LABEL_ABOVE_RIGHT, LABEL_BELOW_RIGHT, LABEL_ABOVE_LEFT, LABEL_BELOW_LEFT,
+    LABEL_SIDES
+};
+
+/* How gnuplot places each (`with labels ...`). */
+static const char *const LABEL_PLACEMENT[LABEL_SIDES] = {
+    "left offset char 1.2, char 0",     "right offset char -1.2, char 0",
+    "center offset char 0, char 1.3",   "center offset char 0, char -1.3",
+    "left offset char 0.8, char 1.1",   "left offset char 0.8, char -1.1",
+    "right offset char -0.8, char 1.1", "right offset char -0.8, char -1.1",
+};
 
 struct label_box {
     double x0, x1, y0, y1; /* in graph fractions */
@@ -215,26 +309,48 @@ struct label_box {
 static struct label_box label_box(double x, double y, size_t chars,
                                   enum label_side side)
 {
-    double w = 0.011 * (double)chars + 0.01, h = 0.05;
-    switch (side) {
-    case LABEL_RIGHT:
-        return (struct label_box){x + 0.015, x + 0.015 + w, y - h / 2,
-                                  y + h / 2};
-    case LABEL_LEFT:
-        return (struct label_box){x - 0.015 - w, x - 0.015, y - h / 2,
-                                  y + h / 2};
-    case LABEL_ABOVE:
-        return (struct label_box){x - w / 2, x + w / 2, y + 0.02,
-                                  y + 0.02 + h};
-    default:
-        return (struct label_box){x - w / 2, x + w / 2, y - 0.02 - h,
-                                  y - 0.02};
-    }
+    static const double CHAR_W = 0.0105, H = 0.035;
+    double w = CHAR_W * (double)chars;
+    double dx[LABEL_SIDES] = {1.2 * CHAR_W, -1.2 * CHAR_W - w, -w / 2,
+                              -w / 2,       0.8 * CHAR_W,      0.8 * CHAR_W,
+                              -0.8 * CHAR_W - w, -0.8 * CHAR_W - w};
+    double dy[LABEL_SIDES] = {0, 0, 1.3 * H, -1.3 * H,
+                              1.1 * H, -1.1 * H, 1.1 * H, -1.1 * H};
+    double x0 = x + dx[side], yc = y + dy[side];
+    return (struct label_box){x0, x0 + w, yc - H / 2, yc + H / 2};
 }
 
-static int boxes_meet(const struct label_box *a, const struct label_box *b)
+static double overlap(const struct label_box *a, const struct label_box *b)
 {
-    return a->x0 < b->x1 && b->x0 < a->x1 && a->y0 < b->y1 && b->y0 < a->y1;
+    double w = fmin(a->x1, b->x1) - fmax(a->x0, b->x0);
+    double h = fmin(a->y1, b->y1) - fmax(a->y0, b->y0);
+    return w > 0 && h > 0 ? w * h : 0;
+}
+
+/* Chooses a side for a label of `chars` at (x, y), given what is placed
+ * (skip: the label's own point). */
+static enum label_side place_label(double x, double y, size_t chars,
+                                   const struct label_box *placed,
+                                   size_t count, size_t skip)
+{
+    enum label_side best = LABEL_RIGHT;
+    double best_cost = INFINITY;
+    for (int side = 0; side < LABEL_SIDES; side++) {
+        struct label_box box = label_box(x, y, chars, (enum label_side)side);
+        double cost = 0;
+        if (box.x0 < 0 || box.x1 > 1 || box.y0 < 0 || box.y1 > 1)
+            cost += 1; /* outside the graph: worse than any overlap */
+        for (size_t j = 0; j < count; j++)
+            if (j != skip)
+                cost += overlap(&box, &placed[j]);
+        if (cost < best_cost) {
+            best_cost = cost;
+            best = (enum label_side)side;
+        }
+        if (cost == 0)
+            break;
+    }
+    return best;
 }
 
 static int write_tradeoff(const struct plot_results *r, const char *dir,
@@ -299,8 +415,26 @@ static int write_tradeoff(const struct plot_results *r, const char *dir,
             "set label \"Space: good\\nTime: bad\" at graph 0.98, graph 0.10 "
             "right tc rgb \"#808080\"\n",
             ylo, yhi);
-    struct label_box placed[64];
-    size_t placed_count = 0;
+    /* every point and corner note in graph fractions, then the labels */
+    enum { MAX_POINTS = 64 };
+    struct label_box placed[2 * MAX_POINTS + 4] = {
+        {0, 0.15, 0.84, 1}, {0.85, 1, 0.84, 1}, /* the corner notes */
+        {0, 0.15, 0, 0.16}, {0.85, 1, 0, 0.16},
+    };
+    size_t placed_count = 4;
+    size_t points = r->allocator_count < MAX_POINTS ? r->allocator_count
+                                                    : MAX_POINTS;
+    double px[MAX_POINTS], py[MAX_POINTS];
+    for (size_t a = 0; a < points; a++) {
+        const struct plot_allocator *p = &r->allocators[a];
+        px[a] = isnan(p->mean_util) ? 0 : p->mean_util;
+        py[a] = summary_value(p, 1) > 0
+                    ? (log10(p->ops_per_sec / 1000) - log10(ylo)) /
+                          (log10(yhi) - log10(ylo))
+                    : 0;
+        placed[placed_count++] = (struct label_box){
+            px[a] - 0.012, px[a] + 0.012, py[a] - 0.02, py[a] + 0.02};
+    }
     fputs("plot", out);
     for (size_t a = 0; a < r->allocator_count; a++) {
         const struct plot_allocator *p = &r->allocators[a];
@@ -310,38 +444,17 @@ static int write_tradeoff(const struct plot_results *r, const char *dir,
                      "/ 1000) with points lt %d pt 7 ps 2.5 title ",
                 a ? "," : "", a ? "''" : "\"tradeoff.dat\"", a, a, lt);
         plot_string(out, p->name);
-        /* the label on the side where it meets no earlier label */
-        double x = isnan(p->mean_util) ? 0 : p->mean_util;
-        double y = summary_value(p, 1) > 0
-                       ? (log10(p->ops_per_sec / 1000) - log10(ylo)) /
-                             (log10(yhi) - log10(ylo))
-                       : 0;
-        static const enum label_side order[] = {LABEL_RIGHT, LABEL_LEFT,
-                                                LABEL_ABOVE, LABEL_BELOW};
-        enum label_side side = x > 0.8 ? LABEL_LEFT : LABEL_RIGHT;
-        for (size_t k = 0; k < 4; k++) {
-            enum label_side s = order[k];
-            if (x > 0.8 && s == LABEL_RIGHT)
-                continue;
-            struct label_box box = label_box(x, y, strlen(p->name), s);
-            int free_here = 1;
-            for (size_t j = 0; j < placed_count && free_here; j++)
-                free_here = !boxes_meet(&box, &placed[j]);
-            if (free_here) {
-                side = s;
-                break;
-            }
+        enum label_side side = LABEL_RIGHT;
+        if (a < points) {
+            side = place_label(px[a], py[a], strlen(p->name), placed,
+                               placed_count, 4 + a);
+            placed[placed_count++] =
+                label_box(px[a], py[a], strlen(p->name), side);
         }
-        if (placed_count < sizeof placed / sizeof placed[0])
-            placed[placed_count++] = label_box(x, y, strlen(p->name), side);
-        static const char *const placement[] = {
-            "left offset char 1.2, char 0", "right offset char -1.2, char 0",
-            "center offset char 0, char 1.3",
-            "center offset char 0, char -1.3"};
         fprintf(out, ", \\\n    '' every ::%zu::%zu using "
                      "(100 * column(\"mean_util\")):(column(\"ops_per_sec\") "
                      "/ 1000):1 with labels %s tc lt %d notitle",
-                a, a, placement[side], lt);
+                a, a, LABEL_PLACEMENT[side], lt);
     }
     fputc('\n', out);
     return plot_file_close(out, dir, "tradeoff.gp", error, size);
@@ -364,18 +477,8 @@ int plot_charts(const struct plot_results *r, const char *source,
     };
     int rc = 0;
     char error[512];
-    for (size_t i = 0; i < sizeof charts / sizeof charts[0]; i++) {
-        if (write_bar_data(r, &charts[i], o->dir, source, error,
-                           sizeof error) != 0 ||
-            write_bar_script(r, &charts[i], o->dir, source, error,
-                             sizeof error) != 0) {
-            fprintf(stderr, "heaplab: %s\n", error);
-            o->failed++;
-            rc = -1;
-            continue;
-        }
-        rc |= plot_draw(o, charts[i].name);
-    }
+    for (size_t i = 0; i < sizeof charts / sizeof charts[0]; i++)
+        rc |= draw_bar_chart(r, &charts[i], source, o);
     if (write_tradeoff(r, o->dir, source, error, sizeof error) != 0) {
         fprintf(stderr, "heaplab: %s\n", error);
         o->failed++;

@@ -111,13 +111,23 @@ int plot_gnuplot_run(const char *dir, const char *script, const char *format,
         ;
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && total == 0)
         return 0;
-    /* gnuplot's messages: one line, without its echo of the script line */
-    for (char *p = said; *p; p++)
-        if (*p == '\n')
-            *p = ' ';
-    char *text = said;
-    while (*text == ' ')
-        text++;
+    /* gnuplot's messages on one line: its '"FILE" line N: ...' lines,
+     * without the echo of the script line and the caret under it */
+    char text[1024] = "";
+    size_t length = 0;
+    int any_located = strstr(said, "\" line ") != NULL;
+    for (char *line = strtok(said, "\n"); line != NULL;
+         line = strtok(NULL, "\n")) {
+        while (*line == ' ' || *line == '\t')
+            line++;
+        if (*line == '\0' || (any_located && strstr(line, "\" line ") == NULL))
+            continue;
+        int n = snprintf(text + length, sizeof text - length, "%s%s",
+                         length ? "; " : "", line);
+        if (n < 0 || (size_t)n >= sizeof text - length)
+            break;
+        length += (size_t)n;
+    }
     if (*text != '\0')
         snprintf(error, error_size, "gnuplot: %s", text);
     else if (WIFSIGNALED(status))

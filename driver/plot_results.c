@@ -10,6 +10,7 @@
  */
 #include "plot.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
@@ -197,8 +198,13 @@ int plot_results_load(const char *path, struct plot_results *r, char *error,
                       size_t error_size)
 {
     memset(r, 0, sizeof *r);
+    FILE *in = fopen(path, "r");
+    if (in == NULL)
+        return load_error(error, error_size, "%s: cannot read: %s", path,
+                          strerror(errno));
     json_error_t json_error;
-    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &json_error);
+    json_t *root = json_loadf(in, JSON_REJECT_DUPLICATES, &json_error);
+    fclose(in);
     if (root == NULL) {
         if (json_error.line > 0)
             return load_error(error, error_size, "%s:%d: %s", path,

@@ -479,7 +479,7 @@ static int write_heap_map(struct plot_output *o, const struct data_file *d,
             "set xtics nomirror out\n"
             "set style fill solid 1.0 noborder\n"
             "set key outside bottom center horizontal maxrows 1 "
-            "samplen 1.5\n"
+            "samplen 1.5 height 0.6 width -4\n"
             "# a piece of kind k (2 payload, 1 overhead, 0 free): x from "
             "x0 to x1 on row y\n"
             "x0(k) = column(\"from\") / unit\n"

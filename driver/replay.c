@@ -17,8 +17,8 @@
  * The first failure stops the replay with a one-line message
  * "TRACE:LINE: OP: what was wrong".
  *
- * The timed replay calls the backend only, with no checks, on a fresh heap
- * each time, and times each pass with the thread's CPU clock.
+ * The timed replay (timed.c) calls the backend only, with no checks, on a
+ * rewound heap each time, and times each pass with the thread's CPU clock.
  */
 #include "replay.h"
 
@@ -33,13 +33,26 @@
 #include <unistd.h>
 
 #include "blocks.h"
+#include "heapmap.h"
+#include "heapwalk.h"
 #include "heaplab/memlib.h"
+#include "heaplab/registry.h"
 #include "pages.h"
+#include "timed.h"
 #include "timeline.h"
+
+/* Where heap maps go (runner.c sets it in the child); -1: nowhere. */
+static int map_fd = -1;
+
+void replay_set_map_fd(int fd)
+{
+    map_fd = fd;
+}
 
 /* The replay under way, for the crash handler. */
 static struct {
     const struct trace *trace;
+    const struct allocator *allocator;
     const struct blocks *blocks;
     const struct replay_progress *progress;
 } current;
@@ -54,7 +67,7 @@ const char *run_status_name(enum run_status status)
 
 int replay_uses_memlib(const struct allocator *a)
 {
-    return strcmp(a->name, "libc") != 0;
+    return registry_uses_memlib(a);
 }
 
 /* --- the payload pattern ------------------------------------------------ */
@@ -95,18 +108,35 @@ struct checked {
     struct blocks blocks;
     int memlib;             /* backend measured by memlib */
     uint64_t worst_frag;    /* largest footprint - payload seen */
+    const void *mark;       /* where the failure is, for the heap map */
+    char mark_note[160];    /* what is there */
 };
 
-/* Ends the replay with a failure: "TRACE:LINE: OP: message". */
-static int fail(struct checked *c, enum run_status status,
-                const struct trace_op *op, const char *format, ...)
-    __attribute__((format(printf, 4, 5)));
+/* Notes where a failure is, for the heap map printed after the message. */
+static void mark(struct checked *c, const void *addr, const char *format,
+                 ...) __attribute__((format(printf, 3, 4)));
 
-static int fail(struct checked *c, enum run_status status,
+static void mark(struct checked *c, const void *addr, const char *format,
+                 ...)
+{
+    c->mark = addr;
+    va_list args;
+    va_start(args, format);
+    vsnprintf(c->mark_note, sizeof c->mark_note, format, args);
+    va_end(args);
+}
+
+/* Ends the replay with a failure: "TRACE:LINE: OP: message". */
+static int fail(struct checked *c, enum run_status status, enum fault fault,
+                const struct trace_op *op, const char *format, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static int fail(struct checked *c, enum run_status status, enum fault fault,
                 const struct trace_op *op, const char *format, ...)
 {
     struct run_result *r = c->result;
     r->status = status;
+    r->fault = fault;
     r->fail_line = op != NULL ? op->line : 0;
     int n = 0;
     if (op != NULL && op->kind == OP_FREE)
@@ -141,6 +171,10 @@ static void describe_place(const void *p, char *out, size_t size)
         snprintf(out, size, "in a mapping at offset %zu, but running past "
                  "its end (%zu bytes)", offset, extent);
         break;
+    case MEM_IN_STATIC:
+        snprintf(out, size, "in the static storage at offset %zu, but "
+                 "running past its end (%zu bytes)", offset, extent);
+        break;
     default:
         snprintf(out, size, "outside the heap and every mapping");
     }
@@ -154,16 +188,23 @@ static int check_payload(struct checked *c, const struct trace_op *op,
                          const char *call, void *p, uint64_t size)
 {
     uintptr_t address = (uintptr_t)p;
-    if (address % HEAPLAB_ALIGNMENT != 0)
-        return fail(c, RUN_ERROR, op,
+    if (address % HEAPLAB_ALIGNMENT != 0) {
+        mark(c, p, "returned here, %u bytes off alignment",
+             (unsigned)(address % HEAPLAB_ALIGNMENT));
+        return fail(c, RUN_ERROR, FAULT_MISALIGNED, op,
                     "%s returned %p, not %d-byte aligned (address mod %d "
                     "is %u)",
                     call, p, HEAPLAB_ALIGNMENT, HEAPLAB_ALIGNMENT,
                     (unsigned)(address % HEAPLAB_ALIGNMENT));
-    if (c->memlib && !mem_contains(p, size ? size : 1)) {
+    }
+    /* Where payloads may lie is known for memlib's backends, and for a
+     * backend that told memlib where its own storage is (simple). */
+    int placed = c->memlib || mem_static_region(NULL) != NULL;
+    if (placed && !mem_contains(p, size ? size : 1)) {
         char place[160];
         describe_place(p, place, sizeof place);
-        return fail(c, RUN_ERROR, op,
+        mark(c, p, "returned here for %llu bytes", (unsigned long long)size);
+        return fail(c, RUN_ERROR, FAULT_OUTSIDE, op,
                     "%s returned %p for %llu bytes: payload lies %s", call, p,
                     (unsigned long long)size, place);
     }
@@ -176,7 +217,9 @@ static int check_payload(struct checked *c, const struct trace_op *op,
                              (other->size ? other->size : 1);
         uint64_t end = address + (size ? size : 1);
         uint64_t hi = end < other_end ? end : other_end;
-        return fail(c, RUN_ERROR, op,
+        mark(c, p, "returned here: overlaps id %d by %llu bytes", other->id,
+             (unsigned long long)(hi - lo));
+        return fail(c, RUN_ERROR, FAULT_OVERLAP, op,
                     "%s returned %p (%llu bytes), which overlaps id %d "
                     "(%p, %llu bytes, allocated at line %u) by %llu bytes",
                     call, p, (unsigned long long)size, other->id,
@@ -193,11 +236,12 @@ static int null_result(struct checked *c, const struct trace_op *op,
 {
     struct mem_stats stats;
     mem_get_stats(&stats);
+    c->mark = NULL;
     if (stats.failed_calls > failed_before || !c->memlib)
-        return fail(c, RUN_OOM, op,
+        return fail(c, RUN_OOM, FAULT_OOM, op,
                     "%s returned NULL: out of memory (footprint %zu bytes)",
                     call, stats.footprint);
-    return fail(c, RUN_ERROR, op,
+    return fail(c, RUN_ERROR, FAULT_NULL, op,
                 "%s returned NULL, but memlib refused no request: the "
                 "request can be met",
                 call);
@@ -221,7 +265,9 @@ static int check_intact(struct checked *c, const struct trace_op *op,
                                    b->size);
     if (at == b->size)
         return 0;
-    return fail(c, RUN_ERROR, op,
+    mark(c, b->payload + at, "byte %llu of id %d changed",
+         (unsigned long long)at, b->id);
+    return fail(c, RUN_ERROR, FAULT_CHANGED, op,
                 "payload of id %d (%p, %llu bytes, allocated at line %u) was "
                 "changed while live: byte %llu is 0x%02x, expected 0x%02x",
                 b->id, (void *)b->payload, (unsigned long long)b->size,
@@ -291,11 +337,13 @@ static int do_realloc(struct checked *c, const struct trace_op *op)
     blocks_remove(&c->blocks, op->id, op->line);
     void *p = replay_realloc(c->a, old, old_size, op->size);
     if (op->size == 0) {
-        if (p != NULL)
-            return fail(c, RUN_ERROR, op,
+        if (p != NULL) {
+            mark(c, p, "returned here");
+            return fail(c, RUN_ERROR, FAULT_REALLOC_ZERO, op,
                         "%s returned %p: realloc to 0 bytes must free the "
                         "block and return NULL",
                         call, p);
+        }
         return 0;
     }
     if (p == NULL)
@@ -304,12 +352,15 @@ static int do_realloc(struct checked *c, const struct trace_op *op)
         return -1;
     uint64_t kept = old_size < op->size ? old_size : op->size;
     uint64_t at = pattern_mismatch(p, op->id, kept);
-    if (at != kept)
-        return fail(c, RUN_ERROR, op,
+    if (at != kept) {
+        mark(c, (char *)p + at, "byte %llu was not copied",
+             (unsigned long long)at);
+        return fail(c, RUN_ERROR, FAULT_REALLOC_LOST, op,
                     "%s returned %p but did not keep the old contents: byte "
                     "%llu of %llu is 0x%02x, expected 0x%02x",
                     call, p, (unsigned long long)at, (unsigned long long)kept,
                     ((unsigned char *)p)[at], pattern_byte(op->id, at));
+    }
     pattern_fill(p, op->id, kept, op->size);
     blocks_add(&c->blocks, op->id, p, op->size, op->line);
     return 0;
@@ -341,7 +392,9 @@ static int run_heap_checker(struct checked *c, const struct trace_op *op)
     }
     if (rc == 0)
         return 0;
-    return fail(c, RUN_ERROR, op, "heap checker returned %d after this op%s%s",
+    c->mark = NULL;
+    return fail(c, RUN_ERROR, FAULT_CHECKER, op,
+                "heap checker returned %d after this op%s%s",
                 rc, said[0] ? ": " : " (it printed nothing)", said);
 }
 
@@ -364,134 +417,123 @@ static void track_metrics(struct checked *c, uint64_t index)
     }
 }
 
-static int checked_replay(struct checked *c)
+/* Op i with every check and the metrics: 0, or -1 when it failed. */
+static int checked_op(struct checked *c, uint64_t i)
+{
+    const struct trace_op *op = &c->t->ops[i];
+    if (c->progress != NULL) {
+        c->progress->op = i;
+        c->progress->line = op->line;
+    }
+    int rc = op->kind == OP_ALLOC  ? do_alloc(c, op)
+             : op->kind == OP_FREE ? do_free(c, op)
+                                   : do_realloc(c, op);
+    if (rc != 0)
+        return -1;
+    track_metrics(c, i);
+    timeline_sample(i, &c->blocks);
+    unsigned every = c->options->check_heap_every;
+    int last = i + 1 == c->t->num_ops;
+    if (every != 0 && c->a->check != NULL && ((i + 1) % every == 0 || last))
+        return run_heap_checker(c, op);
+    return 0;
+}
+
+/* The heap map after a failure: around the mark, or the whole heap (at
+ * most 40 blocks) with its free blocks when there is no address to mark. */
+static void print_failure_map(struct checked *c)
+{
+    struct heap_walk walk;
+    if (map_fd < 0 || c->result->fault == FAULT_INIT ||
+        heap_walk_take(&walk, c->a, &c->blocks) != 0)
+        return;
+    if (c->mark != NULL) {
+        struct heapmap_mark where = {c->mark, c->mark_note};
+        heapmap_print(map_fd, &walk, &where, 6, 0);
+    } else {
+        heapmap_print(map_fd, &walk, NULL, 0, 40);
+        heapmap_print_free_sizes(map_fd, &walk);
+    }
+    heap_walk_free(&walk);
+}
+
+/* --stop-at: what the heap looks like after `done` ops. */
+static void print_stop(struct checked *c, uint64_t done, int worst)
+{
+    int fd = map_fd >= 0 ? map_fd : STDOUT_FILENO;
+    const struct trace *t = c->t;
+    struct mem_stats stats;
+    mem_get_stats(&stats);
+    if (done == 0) {
+        dprintf(fd, "%s: the heap before the first op, on %s\n", t->path,
+                c->a->name);
+    } else {
+        const struct trace_op *op = &t->ops[done - 1];
+        dprintf(fd, "%s:%u: the heap after op %llu of %zu (", t->path,
+                op->line, (unsigned long long)done, t->num_ops);
+        if (op->kind == OP_FREE)
+            dprintf(fd, "f %d", op->id);
+        else
+            dprintf(fd, "%c %d %llu", op->kind, op->id,
+                    (unsigned long long)op->size);
+        dprintf(fd, "), on %s%s\n", c->a->name,
+                worst ? ": the worst moment, where footprint - live payload "
+                        "peaked"
+                      : "");
+    }
+    dprintf(fd, "  footprint %zu bytes, live payload %llu bytes in %zu "
+                "block%s, %zu bytes not payload\n",
+            stats.footprint, (unsigned long long)c->blocks.live_bytes,
+            c->blocks.live_count, c->blocks.live_count == 1 ? "" : "s",
+            stats.footprint > c->blocks.live_bytes
+                ? stats.footprint - (size_t)c->blocks.live_bytes
+                : 0);
+    struct heap_walk walk;
+    if (heap_walk_take(&walk, c->a, &c->blocks) == 0) {
+        heapmap_print(fd, &walk, NULL, 0, 400);
+        heapmap_print_free_sizes(fd, &walk);
+    }
+    heap_walk_free(&walk);
+}
+
+/* How many ops to run before stopping at trace line `line`: every op on
+ * a line up to and including it. */
+static uint64_t ops_through_line(const struct trace *t, uint32_t line)
+{
+    uint64_t lo = 0, hi = t->num_ops;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (t->ops[mid].line <= line)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Runs the checked replay: 0 when every op passed, 1 when it stopped at
+ * `stop_after` ops (UINT64_MAX: never), -1 on a failure. */
+static int checked_replay(struct checked *c, uint64_t stop_after, int worst)
 {
     const struct trace *t = c->t;
     if (c->progress != NULL)
         c->progress->phase = PHASE_CHECKED;
     timeline_begin(c->options->timeline, c->a, t->num_ops);
-    for (uint64_t i = 0; i < t->num_ops; i++) {
-        const struct trace_op *op = &t->ops[i];
-        if (c->progress != NULL) {
-            c->progress->op = i;
-            c->progress->line = op->line;
-        }
-        int rc = op->kind == OP_ALLOC ? do_alloc(c, op)
-                 : op->kind == OP_FREE ? do_free(c, op)
-                                       : do_realloc(c, op);
-        if (rc != 0)
-            return -1;
-        track_metrics(c, i);
-        timeline_sample(i, &c->blocks);
-        unsigned every = c->options->check_heap_every;
-        if (every != 0 && c->a->check != NULL && (i + 1) % every == 0 &&
-            run_heap_checker(c, op) != 0)
-            return -1;
+    if (stop_after == 0) {
+        print_stop(c, 0, worst);
+        return 1;
     }
-    if (c->options->check_heap_every != 0 && c->a->check != NULL &&
-        t->num_ops % c->options->check_heap_every != 0 && t->num_ops > 0 &&
-        run_heap_checker(c, &t->ops[t->num_ops - 1]) != 0)
-        return -1;
+    for (uint64_t i = 0; i < t->num_ops; i++) {
+        if (checked_op(c, i) != 0) {
+            print_failure_map(c);
+            return -1;
+        }
+        if (i + 1 == stop_after) {
+            print_stop(c, i + 1, worst);
+            return 1;
+        }
+    }
     return 0;
-}
-
-/* --- the timed replay --------------------------------------------------- */
-
-static double thread_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* One pass on a fresh heap; the seconds it took, or a negative number
- * when init failed or the backend returned NULL. */
-static double timed_pass(const struct allocator *a, const struct trace *t,
-                         void **pointers, uint64_t *sizes,
-                         size_t memory_limit)
-{
-    mem_rewind();
-    mem_set_limit(memory_limit);
-    if (a->init() != 0)
-        return -1;
-    memset(pointers, 0, t->num_ids * sizeof *pointers);
-    int failed = 0;
-    double start = thread_seconds();
-    for (uint64_t i = 0; i < t->num_ops; i++) {
-        const struct trace_op *op = &t->ops[i];
-        switch (op->kind) {
-        case OP_ALLOC:
-            pointers[op->id] = a->malloc(op->size);
-            sizes[op->id] = op->size;
-            failed |= pointers[op->id] == NULL && op->size > 0;
-            break;
-        case OP_FREE:
-            a->free(op->id < 0 ? NULL : pointers[op->id]);
-            if (op->id >= 0)
-                pointers[op->id] = NULL;
-            break;
-        default:
-            pointers[op->id] = replay_realloc(a, pointers[op->id],
-                                               sizes[op->id], op->size);
-            sizes[op->id] = op->size;
-            failed |= pointers[op->id] == NULL && op->size > 0;
-        }
-    }
-    double elapsed = thread_seconds() - start;
-    for (size_t id = 0; id < t->num_ids; id++) /* for libc's sake */
-        if (pointers[id] != NULL)
-            a->free(pointers[id]);
-    return failed ? -1 : elapsed;
-}
-
-static int compare_doubles(const void *x, const void *y)
-{
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
-
-enum {
-    ADAPTIVE_MIN_SAMPLES = 5,
-    ADAPTIVE_MAX_SAMPLES = 200,
-};
-static const double ADAPTIVE_MIN_SECONDS = 0.2; /* samples to collect */
-static const double ADAPTIVE_MAX_SECONDS = 3.0; /* stop early past this */
-
-static void timed_replay(const struct allocator *a, const struct trace *t,
-                         const struct replay_options *options,
-                         struct run_result *r)
-{
-    unsigned max = options->repeat ? options->repeat : ADAPTIVE_MAX_SAMPLES;
-    double *samples = pages_alloc(max * sizeof *samples);
-    void **pointers = pages_alloc(t->num_ids * sizeof *pointers);
-    uint64_t *sizes = pages_alloc(t->num_ids * sizeof *sizes);
-    unsigned n = 0;
-    double total = 0;
-    while (samples != NULL && pointers != NULL && sizes != NULL && n < max) {
-        double seconds =
-            timed_pass(a, t, pointers, sizes, options->memory_limit);
-        if (seconds < 0)
-            break;
-        samples[n++] = seconds;
-        total += seconds;
-        if (options->repeat == 0 &&
-            ((n >= ADAPTIVE_MIN_SAMPLES && total >= ADAPTIVE_MIN_SECONDS) ||
-             total >= ADAPTIVE_MAX_SECONDS))
-            break;
-    }
-    if (n > 0) {
-        qsort(samples, n, sizeof *samples, compare_doubles);
-        double median = n % 2 ? samples[n / 2]
-                              : (samples[n / 2 - 1] + samples[n / 2]) / 2;
-        if (median <= 0)
-            median = 1e-9; /* an empty trace: any positive time */
-        r->ops_per_sec = (double)t->num_ops / median;
-        r->ops_per_sec_spread = (samples[n - 1] - samples[0]) / median;
-        r->samples = n;
-    }
-    pages_free(samples, max * sizeof *samples);
-    pages_free(pointers, t->num_ids * sizeof *pointers);
-    pages_free(sizes, t->num_ids * sizeof *sizes);
 }
 
 /* --- the whole run ------------------------------------------------------ */
@@ -509,16 +551,27 @@ void replay_run(const struct allocator *a, const struct trace *t,
                         .progress = progress, .result = result,
                         .memlib = replay_uses_memlib(a)};
     if (blocks_init(&c.blocks, t->num_ids) != 0) {
-        fail(&c, RUN_ERROR, NULL, "%s: out of memory for %zu ids", t->path,
+        fail(&c, RUN_ERROR, FAULT_NONE, NULL, "%s: out of memory for %zu ids", t->path,
              t->num_ids);
         return;
     }
     current.trace = t;
+    current.allocator = a;
     current.blocks = &c.blocks;
     current.progress = progress;
 
-    int passes = options->twice ? 2 : 1, rc = 0;
+    /* Pass 1 is the checked replay.  Pass 2 runs it again in the same
+     * process after a fresh init (--twice), or stops at the worst moment
+     * that pass 1 found (--stop-at worst). */
+    int passes = options->twice || options->stop_at_worst ? 2 : 1, rc = 0;
     for (int pass = 1; pass <= passes && rc == 0; pass++) {
+        uint64_t stop_after = UINT64_MAX;
+        if (options->stop_at_line != 0)
+            stop_after = ops_through_line(t, options->stop_at_line);
+        if (pass == 2 && options->stop_at_worst)
+            stop_after = result->worst_frag_op + 1;
+        else if (options->stop_at_worst)
+            stop_after = UINT64_MAX;
         if (pass == 2) { /* the same trace again, after a fresh init */
             blocks_clear(&c.blocks);
             memset(result, 0, sizeof *result);
@@ -527,27 +580,31 @@ void replay_run(const struct allocator *a, const struct trace *t,
             result->ops = t->num_ops;
             c.worst_frag = 0;
         }
-        if (progress != NULL)
+        if (progress != NULL) {
             progress->phase = PHASE_INIT;
+            progress->pass = options->twice ? pass : 1;
+        }
         mem_reset();
         mem_set_limit(options->memory_limit);
-        rc = a->init();
-        if (rc != 0) {
-            fail(&c, RUN_ERROR, NULL, "%s: %s: init() returned %d%s", t->path,
-                 a->name, rc, pass == 2 ? " the second time" : "");
-        } else if (checked_replay(&c) != 0) {
+        int init = a->init();
+        if (init != 0) {
             rc = -1;
-            if (pass == 2)
-                snprintf(result->message + strlen(result->message),
-                         sizeof result->message - strlen(result->message),
-                         " (in the second run of this trace in one process: "
-                         "init() does not reset all state)");
+            fail(&c, RUN_ERROR, FAULT_INIT, NULL, "%s: %s: init() returned %d%s",
+                 t->path, a->name, init, pass == 2 ? " the second time" : "");
+            break;
         }
+        rc = checked_replay(&c, stop_after, pass == 2 && options->stop_at_worst);
+        if (rc < 0 && pass == 2 && options->twice)
+            snprintf(result->message + strlen(result->message),
+                     sizeof result->message - strlen(result->message),
+                     " (in the second run of this trace in one process: "
+                     "init() does not reset all state)");
     }
     result->util = NAN;
     result->ops_per_sec = NAN;
     result->ops_per_sec_spread = NAN;
-    if (rc == 0) {
+    result->instructions_per_op = NAN;
+    if (rc >= 0) { /* passed, or stopped where asked */
         struct mem_stats stats;
         mem_get_stats(&stats);
         result->syscalls = mem_syscalls(&stats);
@@ -559,7 +616,7 @@ void replay_run(const struct allocator *a, const struct trace *t,
                            (double)result->peak_footprint;
         else if (util)
             result->util = result->peak_payload == 0 ? 1.0 : 0.0;
-        if (speed && !options->no_timing) {
+        if (speed && !options->no_timing && rc == 0) {
             if (progress != NULL)
                 progress->phase = PHASE_TIMED;
             timed_replay(a, t, options, result);
@@ -574,7 +631,7 @@ void replay_run(const struct allocator *a, const struct trace *t,
 
 /* --- crash reports ------------------------------------------------------ */
 
-void replay_describe_address(const void *addr, char *out, size_t size)
+int replay_describe_address(const void *addr, char *out, size_t size)
 {
     const struct block_record *b =
         current.blocks != NULL ? blocks_holding(current.blocks, addr) : NULL;
@@ -584,7 +641,7 @@ void replay_describe_address(const void *addr, char *out, size_t size)
                  "offset %llu",
                  b->id, b->line,
                  (unsigned long long)((const char *)addr - b->payload));
-        return;
+        return FAULT_CRASH_HEAP;
     }
     b = current.blocks != NULL ? blocks_freed_holding(current.blocks, addr)
                                : NULL;
@@ -596,23 +653,43 @@ void replay_describe_address(const void *addr, char *out, size_t size)
                  "offset %llu",
                  b->id, b->freed_line,
                  (unsigned long long)((const char *)addr - b->payload));
-        return;
+        return FAULT_CRASH_FREED;
     }
     switch (place) {
     case MEM_PAST_BREAK:
         snprintf(out, size, "past the break by %zu bytes", offset);
-        break;
+        return FAULT_CRASH_PAST_BREAK;
     case MEM_IN_HEAP:
         snprintf(out, size, "in the heap at offset %zu, in no live block",
                  offset);
-        break;
+        return FAULT_CRASH_HEAP;
     case MEM_IN_MAPPING:
         snprintf(out, size, "in a mapping at offset %zu, in no live block",
                  offset);
-        break;
+        return FAULT_CRASH_HEAP;
+    case MEM_IN_STATIC:
+        snprintf(out, size, "in the static storage at offset %zu, in no "
+                 "live block", offset);
+        return FAULT_CRASH_HEAP;
     default:
         snprintf(out, size, "outside the heap");
+        return FAULT_CRASH_OUTSIDE;
     }
+}
+
+void replay_print_crash_map(const void *addr, const char *note)
+{
+    struct heap_walk walk;
+    if (map_fd < 0 || current.blocks == NULL || current.allocator == NULL ||
+        heap_walk_take(&walk, current.allocator, current.blocks) != 0)
+        return;
+    if (addr != NULL) {
+        struct heapmap_mark where = {addr, note};
+        heapmap_print(map_fd, &walk, &where, 6, 0);
+    } else {
+        heapmap_print(map_fd, &walk, NULL, 0, 40);
+    }
+    heap_walk_free(&walk);
 }
 
 void replay_describe_current(char *out, size_t size)
@@ -629,4 +706,89 @@ void replay_describe_current(char *out, size_t size)
     else
         snprintf(out, size, "%s:%u: %c %d %llu", t->path, op->line, op->kind,
                  op->id, (unsigned long long)op->size);
+}
+
+/* --- op by op, for `heaplab step` --------------------------------------- */
+
+struct replay_session {
+    struct checked c;
+    struct run_result *result;
+    uint64_t done;
+};
+
+struct replay_session *replay_open(const struct allocator *a,
+                                   const struct trace *t,
+                                   const struct replay_options *options,
+                                   struct replay_progress *progress,
+                                   struct run_result *result)
+{
+    memset(result, 0, sizeof *result);
+    result->status = RUN_OK;
+    result->weight = t->weight;
+    result->ops = t->num_ops;
+    struct replay_session *s = calloc(1, sizeof *s);
+    if (s == NULL || blocks_init(&s->c.blocks, t->num_ids) != 0) {
+        free(s);
+        result->status = RUN_ERROR;
+        snprintf(result->message, sizeof result->message,
+                 "%s: out of memory for %zu ids", t->path, t->num_ids);
+        return NULL;
+    }
+    s->c = (struct checked){.a = a, .t = t, .options = options,
+                            .progress = progress, .result = result,
+                            .blocks = s->c.blocks,
+                            .memlib = replay_uses_memlib(a)};
+    s->result = result;
+    if (progress != NULL)
+        progress->phase = PHASE_CHECKED;
+    current.progress = progress;
+    current.trace = t;
+    current.allocator = a;
+    current.blocks = &s->c.blocks;
+    mem_reset();
+    mem_set_limit(options->memory_limit);
+    int rc = a->init();
+    if (rc != 0) {
+        fail(&s->c, RUN_ERROR, FAULT_INIT, NULL,
+             "%s: %s: init() returned %d", t->path, a->name, rc);
+        replay_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+int replay_step(struct replay_session *s)
+{
+    if (s->done == s->c.t->num_ops)
+        return 1;
+    if (checked_op(&s->c, s->done) != 0) {
+        print_failure_map(&s->c);
+        return -1;
+    }
+    s->done++;
+    return 0;
+}
+
+uint64_t replay_position(const struct replay_session *s)
+{
+    return s->done;
+}
+
+const struct blocks *replay_blocks(const struct replay_session *s)
+{
+    return &s->c.blocks;
+}
+
+void replay_print_state(struct replay_session *s)
+{
+    print_stop(&s->c, s->done, 0);
+}
+
+void replay_close(struct replay_session *s)
+{
+    if (s == NULL)
+        return;
+    current.blocks = NULL;
+    blocks_free(&s->c.blocks);
+    free(s);
 }

@@ -24,6 +24,28 @@ enum run_status {
 
 enum { RUN_MESSAGE_MAX = 1024 };
 
+/* What kind of failure, for --explain (replay_explain). */
+enum fault {
+    FAULT_NONE,
+    FAULT_INIT,          /* init() failed */
+    FAULT_NULL,          /* NULL for a request that could be met */
+    FAULT_OOM,           /* NULL after memlib refused */
+    FAULT_MISALIGNED,    /* payload not 16-byte aligned */
+    FAULT_OUTSIDE,       /* payload not inside the heap or a mapping */
+    FAULT_OVERLAP,       /* payload overlaps a live block */
+    FAULT_CHANGED,       /* a live payload changed */
+    FAULT_REALLOC_LOST,  /* realloc did not keep the data */
+    FAULT_REALLOC_ZERO,  /* realloc(p, 0) did not return NULL */
+    FAULT_CHECKER,       /* the heap checker failed */
+    FAULT_CRASH_PAST_BREAK, /* SIGSEGV past the break */
+    FAULT_CRASH_FREED,   /* SIGSEGV in a freed block */
+    FAULT_CRASH_HEAP,    /* SIGSEGV elsewhere in the heap or a mapping */
+    FAULT_CRASH_OUTSIDE, /* SIGSEGV outside the heap (a wild pointer) */
+    FAULT_CRASH_OTHER,   /* another signal: abort, SIGFPE, ... */
+    FAULT_EXIT,          /* the backend called exit() */
+    FAULT_TIMEOUT        /* no result in time */
+};
+
 struct run_result {
     enum run_status status;
     int weight;              /* the trace's weight (enum trace_weight) */
@@ -36,8 +58,10 @@ struct run_result {
     double ops_per_sec;      /* median of the timed replays; NAN: n/a */
     double ops_per_sec_spread; /* (max - min) / median of the samples */
     unsigned samples;        /* timed replays behind ops_per_sec */
+    double instructions_per_op; /* --measure instructions; NAN: n/a */
     uint64_t worst_frag_op;  /* op index where footprint - payload peaked */
     uint32_t fail_line;      /* trace line of the failing op, 0 if none */
+    int fault;               /* enum fault */
     char message[RUN_MESSAGE_MAX];
 };
 
@@ -47,9 +71,14 @@ struct replay_options {
     unsigned check_heap_every; /* call check() every N ops; 0: never */
     unsigned repeat;           /* timed replays; 0: adaptive (>= 5, ~0.2 s) */
     int no_timing;             /* skip the timed replay altogether */
+    int measure;               /* enum measure_kind (measure.h): time the
+                                  timed replay, or count instructions */
     /* footprint samples and heap map of the checked replay; NULL: none */
     const struct timeline_request *timeline;
     size_t memory_limit;       /* memlib footprint cap; 0: none */
+    uint32_t stop_at_line;     /* stop after the ops up to this trace line
+                                  and print the heap there; 0: never */
+    int stop_at_worst;         /* stop where footprint - payload peaked */
     int twice;                 /* run the checked replay twice in a row in
                                   the process (mem_reset + init between),
                                   to catch state that init does not reset */
@@ -60,7 +89,9 @@ struct replay_options {
 struct replay_progress {
     volatile uint64_t op;     /* index of the op being replayed */
     volatile int phase;       /* enum replay_phase */
+    volatile int pass;        /* 2 in the second checked run of --twice */
     volatile uint32_t line;   /* its trace line */
+    volatile int fault;       /* enum fault of a crash */
     char crash[RUN_MESSAGE_MAX];
 };
 
@@ -69,7 +100,8 @@ enum replay_phase { PHASE_INIT, PHASE_CHECKED, PHASE_TIMED, PHASE_DONE };
 /* "ok", "error", "crash", "timeout", "oom", "skipped". */
 const char *run_status_name(enum run_status status);
 
-/* Is backend a's memory measured by memlib (every backend but libc)? */
+/* Is backend a's memory measured by memlib (every backend but those the
+ * registry marks as keeping memory of their own: libc, simple)? */
 int replay_uses_memlib(const struct allocator *a);
 
 /*
@@ -89,12 +121,43 @@ void replay_run(const struct allocator *a, const struct trace *t,
                 struct replay_progress *progress, struct run_result *result);
 
 /*
+ * Op by op (`heaplab step`): replay_open resets the heap and calls init
+ * (NULL, with result's message, when that fails); replay_step runs the
+ * next op with every check: 0, 1 when no op is left, -1 when a check
+ * failed (result says why, and the heap map went to the map file).
+ */
+struct replay_session;
+struct blocks;
+struct replay_session *replay_open(const struct allocator *a,
+                                   const struct trace *t,
+                                   const struct replay_options *options,
+                                   struct replay_progress *progress,
+                                   struct run_result *result);
+int replay_step(struct replay_session *s);
+uint64_t replay_position(const struct replay_session *s); /* ops done */
+const struct blocks *replay_blocks(const struct replay_session *s);
+/* Footprint, live payload, the heap map and the free blocks, to the map
+ * file (or stdout). */
+void replay_print_state(struct replay_session *s);
+void replay_close(struct replay_session *s);
+
+/* Where heap maps (after a failure, at --stop-at) are written, as text;
+ * -1: nowhere.  runner.c points it at a file the parent reads. */
+void replay_set_map_fd(int fd);
+
+/*
  * Describes where addr lies, for a crash report: "inside the payload of id
  * 12 (line 57) at offset 8", "past the break by 16 bytes", ...  Uses the
  * state of the replay under way; async-signal-safe enough for a SIGSEGV
- * handler (reads only, formats with snprintf).
+ * handler (reads only, formats with snprintf).  Returns the enum fault
+ * that fits the place.
  */
-void replay_describe_address(const void *addr, char *out, size_t size);
+int replay_describe_address(const void *addr, char *out, size_t size);
+
+/* After a crash: the heap map around addr (NULL: the whole heap, briefly)
+ * to the map file.  It calls the backend's walk(), which may crash too:
+ * call it last. */
+void replay_print_crash_map(const void *addr, const char *note);
 
 /* The op at index i of the replay under way, as "LINE: a 12 40". */
 void replay_describe_current(char *out, size_t size);

@@ -3,6 +3,8 @@
  */
 #include "report.h"
 
+#include "explain.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,10 +34,22 @@ int report_add(struct report *report, const char *allocator,
     return 0;
 }
 
+int report_set_detail(struct report *report, const char *text)
+{
+    if (report->count == 0)
+        return -1;
+    struct report_row *row = &report->rows[report->count - 1];
+    free(row->detail);
+    row->detail = strdup(text);
+    return row->detail == NULL ? -1 : 0;
+}
+
 void report_free(struct report *report)
 {
-    for (size_t i = 0; i < report->count; i++)
+    for (size_t i = 0; i < report->count; i++) {
         free(report->rows[i].trace);
+        free(report->rows[i].detail);
+    }
     free(report->rows);
     memset(report, 0, sizeof *report);
 }
@@ -52,7 +66,7 @@ void report_summarize(const struct report *report, const char *allocator,
                       struct report_summary *s)
 {
     memset(s, 0, sizeof *s);
-    double util_sum = 0;
+    double util_sum = 0, spread_seconds = 0;
     for (size_t i = 0; i < report->count; i++) {
         const struct report_row *row = &report->rows[i];
         if (strcmp(row->allocator, allocator) != 0)
@@ -70,11 +84,22 @@ void report_summarize(const struct report *report, const char *allocator,
         if (!isnan(r->ops_per_sec) && r->ops_per_sec > 0) {
             s->timed_ops += (double)r->ops;
             s->total_seconds += (double)r->ops / r->ops_per_sec;
+            if (!isnan(r->ops_per_sec_spread))
+                spread_seconds +=
+                    r->ops_per_sec_spread * (double)r->ops / r->ops_per_sec;
+        }
+        if (r->instructions_per_op > 0) {
+            s->counted_ops += (double)r->ops;
+            s->instructions += r->instructions_per_op * (double)r->ops;
         }
     }
     s->mean_util = s->util_runs ? util_sum / (double)s->util_runs : NAN;
     s->ops_per_sec =
         s->total_seconds > 0 ? s->timed_ops / s->total_seconds : NAN;
+    s->ops_per_sec_spread =
+        s->total_seconds > 0 ? spread_seconds / s->total_seconds : NAN;
+    s->instructions_per_op =
+        s->counted_ops > 0 ? s->instructions / s->counted_ops : NAN;
 }
 
 /* --- table -------------------------------------------------------------- */
@@ -95,6 +120,37 @@ static void print_kops(FILE *out, double ops_per_sec)
         fprintf(out, " %12.1f", ops_per_sec / 1000);
 }
 
+static void print_instructions(FILE *out, double per_op)
+{
+    if (isnan(per_op) || per_op <= 0)
+        fprintf(out, " %12s", "-");
+    else
+        fprintf(out, " %12.1f", per_op);
+}
+
+/* Prints text after prefix, wrapped at 96 columns under the prefix. */
+static void print_wrapped(FILE *out, const char *prefix, const char *text)
+{
+    enum { WIDTH = 96 };
+    int indent = (int)strlen(prefix), column = indent;
+    fputs(prefix, out);
+    while (*text) {
+        size_t word = strcspn(text, " ");
+        if (column > indent && column + 1 + (int)word > WIDTH) {
+            fprintf(out, "\n%*s", indent, "");
+            column = indent;
+        } else if (column > indent) {
+            fputc(' ', out);
+            column++;
+        }
+        fprintf(out, "%.*s", (int)word, text);
+        column += (int)word;
+        text += word;
+        text += strspn(text, " ");
+    }
+    fputc('\n', out);
+}
+
 static const char TABLE_HEADER[] =
     "  %-24s %-7s %8s %9s %12s %14s %9s\n";
 
@@ -108,8 +164,11 @@ void report_table(FILE *out, const struct report *report)
         shown = row->allocator;
         fprintf(out, "%s%s: %s\n", i ? "\n" : "", row->allocator,
                 row->summary);
+        struct report_summary s;
+        report_summarize(report, shown, &s);
+        int counted = s.counted_ops > 0; /* --measure instructions */
         fprintf(out, TABLE_HEADER, "trace", "status", "util", "ops",
-                "Kops/s", "peak bytes", "syscalls");
+                counted ? "instr/op" : "Kops/s", "peak bytes", "syscalls");
         for (size_t j = i; j < report->count; j++) {
             const struct report_row *r = &report->rows[j];
             if (strcmp(r->allocator, shown) != 0)
@@ -119,7 +178,13 @@ void report_table(FILE *out, const struct report *report)
                     run_status_name(res->status));
             print_percent(out, res->status == RUN_OK ? res->util : NAN);
             fprintf(out, " %9llu", (unsigned long long)res->ops);
-            print_kops(out, res->status == RUN_OK ? res->ops_per_sec : NAN);
+            if (counted)
+                print_instructions(out, res->status == RUN_OK
+                                            ? res->instructions_per_op
+                                            : NAN);
+            else
+                print_kops(out,
+                           res->status == RUN_OK ? res->ops_per_sec : NAN);
             if (res->status == RUN_OK && res->syscalls_counted)
                 fprintf(out, " %14llu %9lu\n",
                         (unsigned long long)res->peak_footprint,
@@ -130,19 +195,25 @@ void report_table(FILE *out, const struct report *report)
             else
                 fprintf(out, " %14s %9s\n", "-", "-");
         }
-        struct report_summary s;
-        report_summarize(report, shown, &s);
         fprintf(out, "  %-24s %-7s", "mean / total", "");
         print_percent(out, s.mean_util);
         fprintf(out, " %9.0f", s.ops);
-        print_kops(out, s.ops_per_sec);
+        if (counted)
+            print_instructions(out, s.instructions_per_op);
+        else
+            print_kops(out, s.ops_per_sec);
         fprintf(out, "   (%zu of %zu passed)\n", s.passed, s.runs);
         for (size_t j = i; j < report->count; j++) {
             const struct report_row *r = &report->rows[j];
-            if (strcmp(r->allocator, shown) == 0 &&
-                r->result.status != RUN_OK)
-                fprintf(out, "  %s: %s\n", run_status_name(r->result.status),
-                        r->result.message);
+            if (strcmp(r->allocator, shown) != 0 || r->result.status == RUN_OK)
+                continue;
+            fprintf(out, "  %s: %s\n", run_status_name(r->result.status),
+                    r->result.message);
+            const char *why = explain_fault(r->result.fault);
+            if (report->explain && why != NULL)
+                print_wrapped(out, "  why: ", why);
+            if (r->detail != NULL)
+                fprintf(out, "%s", r->detail);
         }
     }
     size_t failures = report_failures(report);
@@ -255,6 +326,9 @@ void report_json(FILE *out, const struct report *report)
                 (unsigned long long)r->peak_footprint);
         json_number(out, "ops_per_sec", r->ops_per_sec, "%.1f");
         json_number(out, "ops_per_sec_spread", r->ops_per_sec_spread, "%.4f");
+        json_number(out, "instructions_per_op",
+                    r->instructions_per_op > 0 ? r->instructions_per_op : NAN,
+                    "%.2f");
         if (r->syscalls_counted)
             fprintf(out, ", \"syscalls\": %lu", r->syscalls);
         else
@@ -281,6 +355,9 @@ void report_json(FILE *out, const struct report *report)
         fprintf(out, ", \"ops\": %.0f, \"timed_ops\": %.0f", s.ops,
                 s.timed_ops);
         json_number(out, "ops_per_sec", s.ops_per_sec, "%.1f");
+        json_number(out, "ops_per_sec_spread", s.ops_per_sec_spread, "%.4f");
+        json_number(out, "instructions_per_op", s.instructions_per_op,
+                    "%.2f");
         fputs("}", out);
     }
     fputs("\n}}\n", out);

@@ -5,7 +5,8 @@
  * CSV and JSON carry one record per (backend, trace) with exactly these
  * keys: allocator, trace, status, message, ops, util, peak_payload,
  * peak_footprint, ops_per_sec, ops_per_sec_spread, syscalls, weight,
- * worst_frag_op.  A value that was not measured is empty (CSV) or null
+ * worst_frag_op (JSON adds instructions_per_op, from --measure
+ * instructions).  A value that was not measured is empty (CSV) or null
  * (JSON).  JSON is {"results": [...], "summary": {NAME: {...}, ...}}.
  */
 #ifndef HEAPLAB_REPORT_H
@@ -20,6 +21,7 @@ struct report_row {
     const char *allocator; /* backend name */
     const char *summary;   /* backend summary line */
     char *trace;           /* trace name (owned) */
+    char *detail;          /* heap map after a failure, or NULL (owned) */
     struct run_result result;
 };
 
@@ -27,6 +29,8 @@ struct report {
     struct report_row *rows;
     size_t count;
     size_t capacity;
+    int explain;           /* table: a line on the usual cause of each
+                              failure (--explain) */
 };
 
 /* Per backend, over its rows. */
@@ -39,6 +43,11 @@ struct report_summary {
     double timed_ops;     /* over passed runs with a throughput */
     double total_seconds;
     double ops_per_sec;   /* timed_ops / total_seconds; NAN */
+    double ops_per_sec_spread; /* of the total: sum over the traces of
+                                  (max - min) / sum of the medians; NAN */
+    double counted_ops;   /* over passed runs with an instruction count */
+    double instructions;
+    double instructions_per_op; /* instructions / counted_ops; NAN */
 };
 
 /* Appends a row; 0 on success. */
@@ -46,6 +55,10 @@ int report_add(struct report *report, const char *allocator,
                const char *summary, const char *trace,
                const struct run_result *result);
 void report_free(struct report *report);
+
+/* Attaches text (copied) to the last row, printed under its failure in the
+ * table.  0 on success. */
+int report_set_detail(struct report *report, const char *text);
 
 /* Runs whose status is not ok. */
 size_t report_failures(const struct report *report);

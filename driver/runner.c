@@ -30,13 +30,18 @@
 
 static struct replay_progress *child_progress;
 
-static const char *phase_name(int phase)
+static const char *phase_name(const struct replay_progress *progress)
 {
-    switch (phase) {
+    int again = progress->pass == 2; /* --twice: the second checked run */
+    switch (progress->phase) {
     case PHASE_INIT:
-        return "in init()";
+        return again ? "in init(), before the second run of this trace in "
+                       "one process (does init() reset all state?)"
+                     : "in init()";
     case PHASE_CHECKED:
-        return "in the checked replay";
+        return again ? "in the second run of this trace in one process "
+                       "(does init() reset all state?)"
+                     : "in the checked replay";
     case PHASE_TIMED:
         return "in the timed replay (checks off)";
     default:
@@ -52,21 +57,38 @@ static void crash_handler(int sig, siginfo_t *info, void *context)
     char where[256], op[320];
     replay_describe_current(op, sizeof op);
     if (sig == SIGSEGV || sig == SIGBUS) {
-        replay_describe_address(info->si_addr, where, sizeof where);
+        child_progress->fault =
+            replay_describe_address(info->si_addr, where, sizeof where);
         snprintf(child_progress->crash, sizeof child_progress->crash,
                  "%s: crashed %s: %s at %p, %s", op,
-                 phase_name(child_progress->phase), strsignal(sig),
+                 phase_name(child_progress), strsignal(sig),
                  info->si_addr, where);
     } else {
+        child_progress->fault = FAULT_CRASH_OTHER;
         snprintf(child_progress->crash, sizeof child_progress->crash,
-                 "%s: crashed %s: %s%s", op, phase_name(child_progress->phase),
+                 "%s: crashed %s: %s%s", op, phase_name(child_progress),
                  strsignal(sig),
                  sig == SIGABRT ? " (abort: an assertion failed; its "
                                   "message is in the backend's output)"
                                 : "");
     }
+    /* The message is safe in the shared page; now the map, which calls the
+     * backend's walk() and may fault again: then the default action ends
+     * the process, and the message stands. */
     signal(sig, SIG_DFL);
+    if (child_progress->phase == PHASE_CHECKED)
+        replay_print_crash_map(sig == SIGSEGV || sig == SIGBUS ? info->si_addr
+                                                               : NULL,
+                               "the fault");
     raise(sig);
+}
+
+static void install_crash_handlers(void);
+
+void runner_guard(struct replay_progress *progress)
+{
+    child_progress = progress;
+    install_crash_handlers();
 }
 
 static void install_crash_handlers(void)
@@ -134,10 +156,11 @@ static _Noreturn void child_main(const struct allocator *a,
                                  const struct trace *t,
                                  const struct replay_options *options,
                                  const struct runner_options *limits,
-                                 int result_fd, int output_fd)
+                                 int result_fd, int output_fd, int map_fd)
 {
     setpgid(0, 0);
     apply_limits(limits);
+    replay_set_map_fd(map_fd);
     int null_fd = open("/dev/null", O_RDONLY);
     if (null_fd >= 0)
         dup2(null_fd, STDIN_FILENO);
@@ -255,23 +278,41 @@ static void describe_death(const struct trace *t,
 
     if (timed_out) {
         r->status = RUN_TIMEOUT;
+        r->fault = FAULT_TIMEOUT;
         snprintf(r->message, sizeof r->message,
                  "%s: timeout: no result after %g s, %s", op, timeout,
-                 phase_name(progress->phase));
+                 phase_name(progress));
     } else if (WIFSIGNALED(status) && progress->crash[0] != '\0') {
         r->status = RUN_CRASH;
+        r->fault = progress->fault;
         snprintf(r->message, sizeof r->message, "%s", progress->crash);
     } else if (WIFSIGNALED(status)) {
         r->status = RUN_CRASH;
+        r->fault = FAULT_CRASH_OTHER;
         snprintf(r->message, sizeof r->message, "%s: crashed %s: killed by %s",
-                 op, phase_name(progress->phase), strsignal(WTERMSIG(status)));
+                 op, phase_name(progress), strsignal(WTERMSIG(status)));
     } else {
         r->status = RUN_CRASH;
+        r->fault = FAULT_EXIT;
         snprintf(r->message, sizeof r->message,
                  "%s: the backend ended the process with exit(%d) %s", op,
                  WIFEXITED(status) ? WEXITSTATUS(status) : -1,
-                 phase_name(progress->phase));
+                 phase_name(progress));
     }
+}
+
+/* The whole text of the map file, or NULL when it is empty. */
+static char *read_map(int fd)
+{
+    off_t size = lseek(fd, 0, SEEK_END);
+    if (size <= 0)
+        return NULL;
+    char *text = malloc((size_t)size + 1);
+    if (text == NULL)
+        return NULL;
+    ssize_t n = pread(fd, text, (size_t)size, 0);
+    text[n > 0 ? n : 0] = '\0';
+    return text;
 }
 
 void runner_run(const struct allocator *a, const struct trace *t,
@@ -281,6 +322,7 @@ void runner_run(const struct allocator *a, const struct trace *t,
 {
     memset(result, 0, sizeof *result);
     result->util = result->ops_per_sec = result->ops_per_sec_spread = NAN;
+    result->instructions_per_op = NAN;
     struct collector c = {.keep = limits->output_keep};
     c.output.text = malloc(c.keep + 1);
     int result_pipe[2] = {-1, -1}, output_pipe[2] = {-1, -1};
@@ -288,6 +330,8 @@ void runner_run(const struct allocator *a, const struct trace *t,
         mmap(NULL, sizeof *progress, PROT_READ | PROT_WRITE,
              MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     pid_t pid = -1;
+    /* Heap maps: a file in memory the child writes and the parent reads. */
+    int map_fd = memfd_create("heaplab-map", 0);
     if (progress != MAP_FAILED && c.output.text != NULL &&
         pipe2(result_pipe, O_CLOEXEC) == 0 &&
         pipe2(output_pipe, O_CLOEXEC) == 0) {
@@ -299,7 +343,8 @@ void runner_run(const struct allocator *a, const struct trace *t,
         close(result_pipe[0]);
         close(output_pipe[0]);
         child_progress = progress;
-        child_main(a, t, options, limits, result_pipe[1], output_pipe[1]);
+        child_main(a, t, options, limits, result_pipe[1], output_pipe[1],
+                   map_fd);
     }
     if (pid < 0) {
         result->status = RUN_ERROR;
@@ -335,12 +380,17 @@ void runner_run(const struct allocator *a, const struct trace *t,
         if (output_pipe[i] >= 0)
             close(output_pipe[i]);
     }
+    c.output.map = map_fd >= 0 ? read_map(map_fd) : NULL;
+    if (map_fd >= 0)
+        close(map_fd);
     if (progress != MAP_FAILED)
         munmap(progress, sizeof *progress);
     if (c.output.text != NULL)
         c.output.text[c.output.length] = '\0';
     if (output != NULL)
         *output = c.output;
-    else
+    else {
         free(c.output.text);
+        free(c.output.map);
+    }
 }

@@ -23,6 +23,8 @@ struct run_output {
     char *text;        /* the first output_keep bytes, NUL-terminated */
     size_t length;     /* bytes kept */
     size_t dropped;    /* bytes beyond what was kept */
+    char *map;         /* heap map after a failure or at --stop-at, or
+                          NULL; NUL-terminated, free with free() */
 };
 
 /*
@@ -34,5 +36,12 @@ void runner_run(const struct allocator *a, const struct trace *t,
                 const struct replay_options *options,
                 const struct runner_options *limits,
                 struct run_result *result, struct run_output *output);
+
+/*
+ * For a process that replays by itself (`heaplab step`, in a child of its
+ * own): catch crashes as runner_run's children do, describing the fault in
+ * progress->crash and printing the heap map before the signal ends it.
+ */
+void runner_guard(struct replay_progress *progress);
 
 #endif /* HEAPLAB_RUNNER_H */

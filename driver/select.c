@@ -1,23 +1,40 @@
 /* select.c -- see select.h. */
 #include "select.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "heaplab/registry.h"
 
-/* Is `name` one of the comma-separated words of list? */
-static int listed(const char *list, const char *name)
+/* The word of n bytes at p, in name (of size >= 64); false when longer. */
+static bool copy_word(const char *p, size_t n, char name[64])
 {
-    size_t n = strlen(name);
-    for (const char *p = list; *p;) {
-        size_t word = strcspn(p, ",");
-        if (word == n && strncmp(p, name, n) == 0)
-            return 1;
-        p += word + (p[word] == ',');
-    }
-    return 0;
+    if (n >= 64)
+        return false;
+    memcpy(name, p, n);
+    name[n] = '\0';
+    return true;
+}
+
+/* Is name "all", a family, or a backend? */
+static bool name_known(const char *name)
+{
+    enum registry_family family;
+    return strcmp(name, "all") == 0 || registry_family_find(name, &family) ||
+           registry_find(name) != NULL;
+}
+
+/* Does name select the i-th backend? */
+static bool name_selects(const char *name, size_t i)
+{
+    enum registry_family family;
+    if (strcmp(name, "all") == 0)
+        return true;
+    if (registry_family_find(name, &family))
+        return registry_family_of(i) == family;
+    return strcmp(registry_at(i)->name, name) == 0;
 }
 
 int select_allocators(const char *names, struct selection *selection,
@@ -31,32 +48,41 @@ int select_allocators(const char *names, struct selection *selection,
         snprintf(error, error_size, "out of memory");
         return -1;
     }
-    int all = names == NULL || strcmp(names, "all") == 0;
-    if (!all) {
-        /* Every word must name a backend. */
-        for (const char *p = names; *p;) {
-            size_t word = strcspn(p, ",");
-            char name[64];
-            snprintf(name, sizeof name, "%.*s", (int)word, p);
-            if (word == 0 || word >= sizeof name || !registry_find(name)) {
-                snprintf(error, error_size,
-                         "unknown allocator '%s' (see 'heaplab list')",
-                         word ? name : "");
-                select_free(selection);
-                return -1;
-            }
-            p += word + (p[word] == ',');
-        }
-        if (*names == '\0') {
-            snprintf(error, error_size, "-a needs at least one allocator");
+    if (names == NULL)
+        names = "all";
+    if (*names == '\0') {
+        snprintf(error, error_size, "-a needs at least one allocator");
+        select_free(selection);
+        return -1;
+    }
+    /* Every word must name a backend, a family, or all. */
+    char name[64];
+    for (const char *p = names; *p;) {
+        size_t word = strcspn(p, ",");
+        if (word == 0 || !copy_word(p, word, name) || !name_known(name)) {
+            snprintf(error, error_size,
+                     "unknown allocator '%.*s' (see 'heaplab list')",
+                     word < 64 ? (int)word : 63, p);
             select_free(selection);
             return -1;
         }
+        p += word + (p[word] == ',');
     }
     for (size_t i = 0; i < total; i++) {
-        const struct allocator *a = registry_at(i);
-        if (all || listed(names, a->name))
-            selection->allocators[selection->count++] = a;
+        bool selected = false;
+        for (const char *p = names; *p && !selected;) {
+            size_t word = strcspn(p, ",");
+            selected = copy_word(p, word, name) && name_selects(name, i);
+            p += word + (p[word] == ',');
+        }
+        if (selected)
+            selection->allocators[selection->count++] = registry_at(i);
+    }
+    if (selection->count == 0) {
+        snprintf(error, error_size, "'%s' selects no backend (see 'heaplab "
+                 "list')", names);
+        select_free(selection);
+        return -1;
     }
     return 0;
 }

@@ -23,7 +23,7 @@
 
 #include "blocks.h"
 #include "heaplab/memlib.h"
-#include "pages.h"
+#include "page_array.h"
 
 struct sample {
     uint64_t op;        /* ops done */
@@ -37,14 +37,6 @@ struct heap_block {
     uint64_t payload_offset; /* from the block's start; 0 when free */
     uint64_t payload_size;   /* requested bytes in it; 0 when free */
     int used;
-};
-
-/* One growable array of pages. */
-struct page_array {
-    void *items;
-    size_t count;
-    size_t capacity; /* items */
-    size_t item_size;
 };
 
 /* The recording under way (one per process: the replay's child). */
@@ -66,42 +58,12 @@ static struct {
     int walk_failed;
 } tl;
 
-/* --- the arrays ----------------------------------------------------------- */
-
-static void array_init(struct page_array *array, size_t item_size)
-{
-    *array = (struct page_array){.item_size = item_size};
-}
-
-static void array_free(struct page_array *array)
-{
-    pages_free(array->items, array->capacity * array->item_size);
-    array_init(array, array->item_size);
-}
-
-/* A new slot at the end, or NULL when out of memory. */
-static void *array_push(struct page_array *array)
-{
-    if (array->count == array->capacity) {
-        size_t capacity = array->capacity ? 2 * array->capacity : 1024;
-        void *items = pages_alloc(capacity * array->item_size);
-        if (items == NULL)
-            return NULL;
-        if (array->count > 0)
-            memcpy(items, array->items, array->count * array->item_size);
-        pages_free(array->items, array->capacity * array->item_size);
-        array->items = items;
-        array->capacity = capacity;
-    }
-    return (char *)array->items + array->item_size * array->count++;
-}
-
 /* --- the heap map --------------------------------------------------------- */
 
 static void visit_block(const void *block, size_t size, int used, void *arg)
 {
     (void)arg;
-    struct heap_block *b = array_push(&tl.blocks);
+    struct heap_block *b = page_array_push(&tl.blocks);
     if (b == NULL) {
         tl.walk_failed = 1;
         return;
@@ -147,13 +109,13 @@ static void take_heap_map(uint64_t op, uint64_t footprint)
 void timeline_begin(const struct timeline_request *request,
                     const struct allocator *a, uint64_t num_ops)
 {
-    array_free(&tl.samples);
-    array_free(&tl.blocks);
-    array_free(&tl.kept);
+    page_array_free(&tl.samples);
+    page_array_free(&tl.blocks);
+    page_array_free(&tl.kept);
     memset(&tl, 0, sizeof tl);
-    array_init(&tl.samples, sizeof(struct sample));
-    array_init(&tl.blocks, sizeof(struct heap_block));
-    array_init(&tl.kept, sizeof(struct heap_block));
+    page_array_init(&tl.samples, sizeof(struct sample));
+    page_array_init(&tl.blocks, sizeof(struct heap_block));
+    page_array_init(&tl.kept, sizeof(struct heap_block));
     if (request == NULL)
         return;
     tl.request = request;
@@ -165,7 +127,7 @@ void timeline_begin(const struct timeline_request *request,
 
     struct mem_stats stats;
     mem_get_stats(&stats);
-    struct sample *first = array_push(&tl.samples);
+    struct sample *first = page_array_push(&tl.samples);
     if (first != NULL)
         *first = (struct sample){.op = 0, .footprint = stats.footprint};
     tl.largest_footprint = stats.footprint;
@@ -186,7 +148,7 @@ void timeline_sample(uint64_t index, struct blocks *blocks)
     if (blocks->live_bytes > tl.pending.payload)
         tl.pending.payload = blocks->live_bytes;
     if (done % tl.window == 0 || done == tl.num_ops) {
-        struct sample *s = array_push(&tl.samples);
+        struct sample *s = page_array_push(&tl.samples);
         if (s != NULL) {
             *s = tl.pending;
             s->op = done;
@@ -289,7 +251,7 @@ void timeline_end(void)
                          : NULL;
     if (last != NULL && last->op < tl.done) {
         /* the replay stopped inside a window: keep what it saw */
-        struct sample *s = array_push(&tl.samples);
+        struct sample *s = page_array_push(&tl.samples);
         if (s != NULL) {
             *s = tl.pending;
             s->op = tl.done;
@@ -300,8 +262,8 @@ void timeline_end(void)
     if (tl.request->heapmap_path != NULL && tl.a->walk != NULL &&
         tl.map_taken)
         write_heap_map(tl.request->heapmap_path);
-    array_free(&tl.samples);
-    array_free(&tl.blocks);
-    array_free(&tl.kept);
+    page_array_free(&tl.samples);
+    page_array_free(&tl.blocks);
+    page_array_free(&tl.kept);
     tl.request = NULL;
 }

@@ -15,6 +15,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #include <sys/stat.h>
 
 #include "heaplab/registry.h"
+#include "trace.h"
 
 enum key_kind {
     KEY_TEXT,     /* char[RUBRIC_NAME_MAX] */
@@ -397,9 +399,10 @@ static int fail_at(char error[RUBRIC_ERROR_MAX], const char *path,
     vsnprintf(what, sizeof what, format, args);
     va_end(args);
     if (line > 0)
-        snprintf(error, RUBRIC_ERROR_MAX, "%s:%u: %s", path, line, what);
+        snprintf(error, RUBRIC_ERROR_MAX, "%.200s:%u: %.290s", path, line,
+                 what);
     else
-        snprintf(error, RUBRIC_ERROR_MAX, "%s: %s", path, what);
+        snprintf(error, RUBRIC_ERROR_MAX, "%.200s: %.300s", path, what);
     return -1;
 }
 
@@ -415,8 +418,7 @@ static void folder_of(const char *path, char *out, size_t size)
         snprintf(out, size, "%.*s", (int)(slash - path), path);
 }
 
-static int check_lists(struct rubric *r, const struct parse *p,
-                       char error[RUBRIC_ERROR_MAX])
+static int check_lists(struct rubric *r, char error[RUBRIC_ERROR_MAX])
 {
     for (size_t i = 0; i < r->files.count; i++) {
         const char *f = r->files.names[i];
@@ -425,7 +427,7 @@ static int check_lists(struct rubric *r, const struct parse *p,
             return fail_at(error, r->path, r->files.lines[i],
                            "[lab] files: '%s' is not a plain NAME.c", f);
     }
-    const struct rubric_list *lists[] = {&r->correctness, &r->performance};
+    struct rubric_list *lists[] = {&r->correctness, &r->performance};
     for (size_t l = 0; l < 2; l++) {
         for (size_t i = 0; i < lists[l]->count; i++) {
             const char *name = lists[l]->names[i];
@@ -436,20 +438,36 @@ static int check_lists(struct rubric *r, const struct parse *p,
                 !S_ISREG(st.st_mode))
                 return fail_at(error, r->path, lists[l]->lines[i],
                                "trace '%s': no file %s", name, file);
+            struct trace t;
+            char why[TRACE_ERROR_MAX];
+            if (trace_load(file, &t, why) != 0)
+                return fail_at(error, r->path, lists[l]->lines[i],
+                               "trace '%s': %s", name, why);
+            lists[l]->weights[i] = t.weight;
+            trace_free(&t);
             for (size_t j = 0; j < i; j++)
                 if (strcmp(lists[l]->names[j], name) == 0)
                     return fail_at(error, r->path, lists[l]->lines[i],
                                    "trace '%s' is listed twice", name);
         }
     }
-    (void)p;
+    return 0;
+}
+
+/* The line where [section] name was given, 0 if it was not. */
+static unsigned line_of(const struct parse *p, const char *section,
+                        const char *name)
+{
+    for (size_t i = 0; i < KEY_COUNT_ALL; i++)
+        if (strcmp(keys[i].section, section) == 0 &&
+            strcmp(keys[i].name, name) == 0)
+            return p->given[i];
     return 0;
 }
 
 static int check_rubric(struct rubric *r, const struct parse *p,
                         const char *root, char error[RUBRIC_ERROR_MAX])
 {
-    const unsigned *given = p->given;
     if (r->lab[0] == '\0') { /* the file's name without .conf */
         const char *base = strrchr(r->path, '/');
         base = base != NULL ? base + 1 : r->path;
@@ -457,12 +475,12 @@ static int check_rubric(struct rubric *r, const struct parse *p,
         snprintf(r->lab, sizeof r->lab, "%.*s", (int)n, base);
     }
     if (r->files.count == 0)
-        snprintf(r->files.names[r->files.count++], RUBRIC_NAME_MAX, "%s.c",
+        snprintf(r->files.names[r->files.count++], RUBRIC_NAME_MAX, "%.80s.c",
                  r->lab);
     if (r->symbol[0] == '\0')
-        snprintf(r->symbol, sizeof r->symbol, "%s_allocator", r->lab);
+        snprintf(r->symbol, sizeof r->symbol, "%.80s_allocator", r->lab);
     if (!is_identifier(r->symbol))
-        return fail_at(error, r->path, given[2],
+        return fail_at(error, r->path, line_of(p, "lab", "symbol"),
                        "[lab] symbol: '%s' is not a C identifier", r->symbol);
 
     char folder[PATH_MAX];
@@ -476,32 +494,32 @@ static int check_rubric(struct rubric *r, const struct parse *p,
         snprintf(dir, sizeof dir, "%s/%s", folder, r->trace_dir);
     char resolved[PATH_MAX];
     if (realpath(dir, resolved) == NULL)
-        return fail_at(error, r->path, given[3], "[lab] trace_dir: %s: %s",
+        return fail_at(error, r->path, line_of(p, "lab", "trace_dir"), "[lab] trace_dir: %s: %s",
                        dir, strerror(errno));
     snprintf(r->trace_dir, sizeof r->trace_dir, "%s", resolved);
 
     if (r->correctness.count == 0 && r->performance.count == 0)
         return fail_at(error, r->path, 0, "no traces: give [correctness] "
                        "traces or [performance] traces");
-    if (check_lists(r, p, error) != 0)
+    if (check_lists(r, error) != 0)
         return -1;
     if (r->correctness.count == 0 && r->correctness_points > 0)
-        return fail_at(error, r->path, given[5],
+        return fail_at(error, r->path, line_of(p, "correctness", "points"),
                        "[correctness] points without traces");
     if (r->performance.count == 0 &&
         (r->util.points > 0 || r->throughput.points > 0))
         return fail_at(error, r->path, 0, "[utilization] or [throughput] "
                        "points without [performance] traces");
     if (!(r->util.min < r->util.max))
-        return fail_at(error, r->path, given[14] ? given[14] : given[15],
+        return fail_at(error, r->path, line_of(p, "utilization", "max"),
                        "[utilization] min (%g) must be below max (%g)",
                        r->util.min, r->util.max);
     if (!(r->throughput.min < r->throughput.max))
-        return fail_at(error, r->path, given[17] ? given[17] : given[18],
+        return fail_at(error, r->path, line_of(p, "throughput", "max"),
                        "[throughput] min (%g) must be below max (%g)",
                        r->throughput.min, r->throughput.max);
     if (registry_find(r->reference) == NULL)
-        return fail_at(error, r->path, given[10],
+        return fail_at(error, r->path, line_of(p, "performance", "reference"),
                        "[performance] reference: '%s' is not a backend "
                        "(see 'heaplab list')",
                        r->reference);

@@ -30,6 +30,7 @@ struct rubric_list {
     size_t count;
     char names[RUBRIC_LIST_MAX][RUBRIC_NAME_MAX];
     unsigned lines[RUBRIC_LIST_MAX];
+    int weights[RUBRIC_LIST_MAX]; /* of traces: what each is scored on */
 };
 
 /* Linear scaling: no points at or below min, all of them at or above max. */
@@ -77,8 +78,8 @@ struct rubric {
 
 /*
  * Reads the rubric at path: defaults first, then the file, then checks
- * (every trace file exists, bounds are ordered, the reference is a
- * backend).  Trace names resolve against trace_dir, relative to the
+ * (every trace file exists and parses, bounds are ordered, the reference
+ * is a backend).  Trace names resolve against trace_dir, relative to the
  * rubric's folder; without trace_dir, the project's traces/ (root is the
  * project's top folder).  Returns 0, or -1 with one line
  * "FILE:LINE: what is wrong" in error.

@@ -75,6 +75,18 @@ static void *bump_realloc(void *ptr, size_t size)
     return fresh;
 }
 
+/* every block, from the headers: all are in use */
+static void bump_walk(void (*visit)(const void *, size_t, int, void *),
+                      void *arg)
+{
+    char *block = mem_heap_lo(), *end = (char *)mem_heap_hi() + 1;
+    while (block + HEADER <= end) {
+        size_t size = HEADER + round16(*(size_t *)(void *)block);
+        visit(block, size, 1, arg);
+        block += size;
+    }
+}
+
 const struct allocator bump_allocator = {
     .name = "bump",
     .summary = "correct: bump pointer, never reuses",
@@ -116,7 +128,7 @@ static void *overlap_malloc(size_t size)
 
 const struct allocator broken_overlap = {
     .name = "overlap", .summary = "hands out a live block", .init = bump_init,
-    .malloc = overlap_malloc, .free = bump_free};
+    .malloc = overlap_malloc, .free = bump_free, .walk = bump_walk};
 
 /* returns memory that is not the heap's */
 static _Alignas(16) char outside_buffer[4096];
@@ -153,7 +165,8 @@ static void *past_break_malloc(size_t size)
 
 const struct allocator broken_past_break = {
     .name = "past-break", .summary = "writes past the break",
-    .init = bump_init, .malloc = past_break_malloc, .free = bump_free};
+    .init = bump_init, .malloc = past_break_malloc, .free = bump_free,
+    .walk = bump_walk};
 
 /* each malloc writes a "link" into the start of the previous block, which
  * is still in use */
@@ -168,7 +181,8 @@ static void *corrupt_malloc(size_t size)
 
 const struct allocator broken_corrupt = {
     .name = "corrupt", .summary = "writes into a live block",
-    .init = bump_init, .malloc = corrupt_malloc, .free = bump_free};
+    .init = bump_init, .malloc = corrupt_malloc, .free = bump_free,
+    .walk = bump_walk};
 
 /* realloc moves the block but copies only half of it */
 static void *lossy_realloc(void *ptr, size_t size)

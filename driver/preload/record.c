@@ -41,12 +41,15 @@
  *               finds it in use and appends after a RECORD_IMAGE event.
  *               Because the log is a MAP_SHARED file mapping, nothing has
  *               to be flushed before exec, exit, abort or a fatal signal.
+ *   fds         A program that closes descriptors it did not open (and
+ *               reuses their numbers) cannot make the recorder write into
+ *               its files: record_file.c checks the file before growing
+ *               it, and opens it again by name when needed.
  *   errno       Every wrapper leaves errno as the real call left it; free
  *               leaves it unchanged.
- *   memory      The recorder never calls malloc: the log is the file
- *               mapping, its path a static buffer, its numbers formatted
- *               by hand; it makes only system calls (open, ftruncate,
- *               mmap, munmap, close, getpid).
+ *   memory      The recorder never calls malloc: the log is a file
+ *               mapping (record_file.c), its path a static buffer, its
+ *               numbers formatted by hand; it makes only system calls.
  *
  * When HEAPLAB_RECORD_DIR is not set, or the log cannot be made, the
  * wrappers only pass the calls on.  Nothing is ever printed: the program's
@@ -54,7 +57,6 @@
  */
 #include <dlfcn.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <stdalign.h>
@@ -63,18 +65,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "record_file.h"
 #include "record_log.h"
 
 /* Exported names are the wrapped functions; everything else is hidden. */
 #define EXPORT __attribute__((visibility("default")))
-
-/* The log's address space, reserved once; the file grows into it. */
-static const size_t LOG_MAP_BYTES = (size_t)1 << 30;
-static const size_t LOG_GROWTH = (size_t)4 << 20;
 
 /* The static pool that serves calls made while dlsym runs. */
 enum { BOOTSTRAP_BYTES = 64 * 1024, BOOTSTRAP_ALIGN = 16 };
@@ -100,30 +97,25 @@ struct real_functions {
 };
 
 /*
- * All state.  Invariants while state == STATE_RECORDING:
- *     header != NULL, events == (void *)(header + 1)
- *     header->events <= capacity
- *     sizeof *header + capacity * sizeof *events == file size <= map size
+ * All state.  Invariants:
+ *     state == STATE_RECORDING  =>  the log file is open (record_file.c)
+ *     real.malloc != NULL       =>  every real function has been looked up
+ *     pool_used <= BOOTSTRAP_BYTES
  */
 static struct {
     _Atomic int state;
     pthread_mutex_t lock;       /* held around a real call and its event */
     pthread_mutex_t start_lock; /* held while recorder_start runs */
     struct real_functions real;
-    int fd;
-    struct record_header *header;
-    struct record_event *events;
-    uint64_t capacity; /* events the file has room for */
     uint32_t threads;  /* thread numbers handed out */
-    int atfork_registered;
-    char path[4096];
+    int all_processes; /* HEAPLAB_RECORD_TOP was unset at the start */
+    char folder[4096]; /* HEAPLAB_RECORD_DIR, kept for forked children */
     alignas(BOOTSTRAP_ALIGN) unsigned char pool[BOOTSTRAP_BYTES];
     size_t pool_used;
 } recorder = {
     .state = STATE_NEW,
     .lock = PTHREAD_MUTEX_INITIALIZER,
     .start_lock = PTHREAD_MUTEX_INITIALIZER,
-    .fd = -1,
 };
 
 /* Non-zero while this thread is inside the recorder. */
@@ -167,122 +159,22 @@ static size_t pool_size(const void *p)
     return size;
 }
 
-/* --- the log ------------------------------------------------------------- */
-
-/* Appends the decimal digits of value to text; returns the new end. */
-static char *put_number(char *text, uint64_t value)
-{
-    char digits[24];
-    int count = 0;
-    do {
-        digits[count++] = (char)('0' + value % 10);
-        value /= 10;
-    } while (value != 0);
-    while (count > 0)
-        *text++ = digits[--count];
-    return text;
-}
-
-/* Fills recorder.path with DIR/PID.log; -1 when it does not fit. */
-static int log_path(const char *folder, pid_t pid)
-{
-    size_t length = strlen(folder);
-    if (length + 32 > sizeof recorder.path)
-        return -1;
-    memcpy(recorder.path, folder, length);
-    char *end = recorder.path + length;
-    *end++ = '/';
-    end = put_number(end, (uint64_t)pid);
-    memcpy(end, ".log", 5);
-    return 0;
-}
-
-static void log_close(void)
-{
-    if (recorder.header != NULL)
-        munmap(recorder.header, LOG_MAP_BYTES);
-    if (recorder.fd >= 0)
-        close(recorder.fd);
-    recorder.header = NULL;
-    recorder.events = NULL;
-    recorder.fd = -1;
-    recorder.capacity = 0;
-}
-
-/* Makes the file hold `capacity` events; 0 on success. */
-static int log_resize(uint64_t capacity)
-{
-    uint64_t bytes = sizeof(struct record_header) +
-                     capacity * sizeof(struct record_event);
-    if (bytes > LOG_MAP_BYTES || ftruncate(recorder.fd, (off_t)bytes) != 0)
-        return -1;
-    recorder.capacity = capacity;
-    return 0;
-}
-
-/* Opens (or, after exec, reopens) this process's log; 0 on success. */
-static int log_open(pid_t pid)
-{
-    const char *folder = getenv(RECORD_ENV_DIR);
-    if (folder == NULL || *folder == '\0' || log_path(folder, pid) != 0)
-        return -1;
-    recorder.fd = open(recorder.path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    struct stat info;
-    if (recorder.fd < 0 || fstat(recorder.fd, &info) != 0)
-        goto fail;
-    void *map = mmap(NULL, LOG_MAP_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED,
-                     recorder.fd, 0);
-    if (map == MAP_FAILED)
-        goto fail;
-    recorder.header = map;
-    recorder.events = (struct record_event *)(recorder.header + 1);
-
-    uint64_t size = (uint64_t)info.st_size;
-    struct record_header *header = recorder.header;
-    if (size >= sizeof *header && header->magic == RECORD_MAGIC &&
-        header->pid == (uint64_t)pid) { /* an earlier image: exec */
-        recorder.capacity =
-            (size - sizeof *header) / sizeof(struct record_event);
-        if (header->events > recorder.capacity)
-            goto fail;
-        return 0;
-    }
-    if (log_resize(LOG_GROWTH / sizeof(struct record_event)) != 0)
-        goto fail;
-    memset(header, 0, sizeof *header);
-    header->version = RECORD_VERSION;
-    header->pid = (uint64_t)pid;
-    header->magic = RECORD_MAGIC;
-    return 0;
-fail:
-    log_close();
-    return -1;
-}
-
-/* Appends one event; the caller holds recorder.lock. */
+/* Appends one event; the caller holds recorder.lock.  A full log stops
+ * the recording. */
 static void log_event(uint32_t kind, const void *result, uintptr_t arg,
                       uint64_t size)
 {
-    struct record_header *header = recorder.header;
-    if (header == NULL)
-        return;
-    if (header->events == recorder.capacity &&
-        log_resize(recorder.capacity +
-                   LOG_GROWTH / sizeof(struct record_event)) != 0) {
-        header->flags |= RECORD_FLAG_OVERFLOW;
-        atomic_store(&recorder.state, STATE_OFF);
-        return;
-    }
     if (thread_number == 0)
         thread_number = ++recorder.threads;
-    recorder.events[header->events] = (struct record_event){
+    struct record_event event = {
         .kind = kind,
         .thread = thread_number,
         .result = (uint64_t)(uintptr_t)result,
         .arg = (uint64_t)arg,
         .size = size,
     };
-    header->events++;
+    if (record_file_append(&event) != 0)
+        atomic_store(&recorder.state, STATE_OFF);
 }
 
 /* --- starting, fork ------------------------------------------------------ */
@@ -303,13 +195,24 @@ static void fork_child(void)
     pthread_mutex_init(&recorder.lock, NULL);
     if (atomic_load(&recorder.state) != STATE_RECORDING)
         return;
-    log_close();
+    record_file_close();
     recorder.threads = 0;
     thread_number = 0;
-    int record = getenv(RECORD_ENV_TOP) == NULL && log_open(getpid()) == 0;
+    int record = recorder.all_processes &&
+                 record_file_open(recorder.folder, getpid()) == 0;
     atomic_store(&recorder.state, record ? STATE_RECORDING : STATE_OFF);
     if (record)
         log_event(RECORD_IMAGE, NULL, 0, 0);
+}
+
+/* Reads the environment once: a program may change it later. */
+static void read_environment(void)
+{
+    const char *folder = getenv(RECORD_ENV_DIR);
+    size_t length = folder != NULL ? strlen(folder) : 0;
+    if (length < sizeof recorder.folder)
+        memcpy(recorder.folder, folder != NULL ? folder : "", length + 1);
+    recorder.all_processes = getenv(RECORD_ENV_TOP) == NULL;
 }
 
 /* Is this process the one to record? */
@@ -368,8 +271,10 @@ static void recorder_start(void)
     pthread_mutex_lock(&recorder.start_lock);
     if (atomic_load(&recorder.state) == STATE_NEW) {
         find_real_functions();
+        read_environment();
         pid_t pid = getpid();
-        int record = chosen_process(pid) && log_open(pid) == 0;
+        int record = chosen_process(pid) &&
+                     record_file_open(recorder.folder, pid) == 0;
         if (record) {
             pthread_atfork(fork_prepare, fork_parent, fork_child);
             log_event(RECORD_IMAGE, NULL, 0, 0);

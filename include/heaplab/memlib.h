@@ -106,6 +106,20 @@ void mem_set_limit(size_t max_bytes);
  */
 void mem_set_footprint_probe(size_t (*probe)(void));
 
+/*
+ * For a backend that keeps its heap in storage of its own rather than in
+ * memlib's (simple's static array): tells memlib where that storage is, so
+ * that mem_locate and mem_contains know it (MEM_IN_STATIC) and the driver
+ * can check that payloads lie inside it.  memlib neither grows nor counts
+ * it; the footprint still comes from the backend's probe.  mem_reset
+ * forgets it.
+ */
+void mem_set_static_region(const void *start, size_t size);
+
+/* The region set by mem_set_static_region since the last mem_reset: its
+ * start, with its size in *size (may be NULL); NULL if none is set. */
+const void *mem_static_region(size_t *size);
+
 struct mem_stats {
     unsigned long sbrk_calls;
     unsigned long brk_calls;
@@ -130,19 +144,21 @@ enum mem_place {
     MEM_IN_HEAP,       /* heap start <= addr < break */
     MEM_PAST_BREAK,    /* inside the reserved region, at or past the break */
     MEM_IN_MAPPING,    /* inside a live mem_mmap mapping */
-    MEM_OUTSIDE        /* anywhere else */
+    MEM_OUTSIDE,       /* anywhere else */
+    MEM_IN_STATIC      /* inside the region of mem_set_static_region */
 };
 
 /*
  * Classifies addr.  For MEM_PAST_BREAK, *offset is addr - break; for
  * MEM_IN_HEAP, addr - heap start; for MEM_IN_MAPPING, addr - mapping start
- * and *extent the mapping's length.  Either pointer may be NULL.
+ * and *extent the mapping's length; for MEM_IN_STATIC, addr - region start
+ * and *extent the region's size.  Either pointer may be NULL.
  * Async-signal-safe (it only reads).
  */
 enum mem_place mem_locate(const void *addr, size_t *offset, size_t *extent);
 
-/* True when [addr, addr + size) lies wholly in the heap or in one live
- * mapping. */
+/* True when [addr, addr + size) lies wholly in the heap, in one live
+ * mapping, or in the static region. */
 int mem_contains(const void *addr, size_t size);
 
 #endif /* HEAPLAB_MEMLIB_H */

@@ -1,0 +1,168 @@
+/*
+ * cmd_bench.c -- `heaplab bench --scaling`: throughput against trace size,
+ * on traces that `heaplab gen` makes (plot_scaling.h).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "plot.h"
+#include "plot_scaling.h"
+#include "select.h"
+
+static const char BENCH_USAGE[] =
+    "usage: heaplab bench --scaling [OPTIONS]\n"
+    "\n"
+    "Throughput against trace size.  Generates traces of each pattern\n"
+    "(heaplab gen) from 1000 ops up to --max-ops, half a decade apart, runs\n"
+    "every backend on each (a child process per run, as 'heaplab run'\n"
+    "does), and draws DIR/scaling.png with gnuplot: log-log, one line per\n"
+    "backend, one panel per pattern, beside its data (scaling-PATTERN.dat)\n"
+    "and script (scaling.gp).  A backend that fails or takes longer than\n"
+    "the limit at one size is not run at the larger ones: its line stops.\n"
+    "\n"
+    "options:\n"
+    "      --scaling                   this benchmark (the only one)\n"
+    "  -a, --allocator NAME[,NAME...]  backends to run (default: all)\n"
+    "  -p, --pattern NAME              a pattern of 'heaplab gen --list';\n"
+    "                                  again for more (default:\n"
+    "                                  random-random and worst)\n"
+    "  -n, --max-ops N                 the largest trace (default 1000000)\n"
+    "  -t, --timeout SECS              wall-clock limit per run (default 30)\n"
+    "  -r, --repeat K                  timed replays per run (default 3)\n"
+    "  -o, --output DIR                where the plot goes (default: out)\n"
+    "  -h, --help                      this text\n"
+    "\n"
+    "Exit status: 0 drawn, 1 gnuplot failed, 2 a usage error, a file that\n"
+    "cannot be written, or gnuplot is not installed.\n";
+
+static int usage_error(const char *format, const char *detail)
+{
+    fputs("heaplab bench: ", stderr);
+    fprintf(stderr, format, detail);
+    fputs(" (try 'heaplab bench --help')\n", stderr);
+    return 2;
+}
+
+/* A positive whole number up to max, or 0. */
+static unsigned long parse_count(const char *text, unsigned long max)
+{
+    char *end;
+    errno = 0;
+    unsigned long value = strtoul(text, &end, 10);
+    if (errno != 0 || end == text || *end != '\0' || text[0] == '-' ||
+        value > max)
+        return 0;
+    return value;
+}
+
+int cmd_bench(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"scaling", no_argument, NULL, 'S'},
+        {"allocator", required_argument, NULL, 'a'},
+        {"pattern", required_argument, NULL, 'p'},
+        {"max-ops", required_argument, NULL, 'n'},
+        {"timeout", required_argument, NULL, 't'},
+        {"repeat", required_argument, NULL, 'r'},
+        {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct scaling_options s = {.max_ops = 1000000, .timeout_seconds = 30,
+                                .repeat = 3, .progress = stdout};
+    const char *allocators = NULL, *dir = "out";
+    int scaling = 0;
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":a:p:n:t:r:o:h", options, NULL)) !=
+           -1) {
+        char *end;
+        switch (c) {
+        case 'S':
+            scaling = 1;
+            break;
+        case 'a':
+            allocators = optarg;
+            break;
+        case 'p':
+            if (s.pattern_count == SCALING_MAX_PATTERNS)
+                return usage_error("at most 4 patterns, not also '%s'",
+                                   optarg);
+            s.patterns[s.pattern_count++] = optarg;
+            break;
+        case 'n':
+            if ((s.max_ops = parse_count(optarg, 100000000)) <
+                SCALING_MIN_OPS)
+                return usage_error("--max-ops needs a count from 1000 to "
+                                   "100000000, not '%s'",
+                                   optarg);
+            break;
+        case 't':
+            errno = 0;
+            s.timeout_seconds = strtod(optarg, &end);
+            if (errno != 0 || end == optarg || *end != '\0' ||
+                !(s.timeout_seconds > 0))
+                return usage_error("--timeout needs a positive number of "
+                                   "seconds, not '%s'",
+                                   optarg);
+            break;
+        case 'r':
+            if ((s.repeat = (unsigned)parse_count(optarg, 1000)) == 0)
+                return usage_error("--repeat needs a count from 1 to 1000, "
+                                   "not '%s'",
+                                   optarg);
+            break;
+        case 'o':
+            dir = optarg;
+            break;
+        case 'h':
+            fputs(BENCH_USAGE, stdout);
+            return 0;
+        case ':':
+            return usage_error("option '%s' needs a value", argv[optind - 1]);
+        default:
+            return usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (!scaling)
+        return usage_error("%s", "which benchmark? give --scaling");
+    if (optind < argc)
+        return usage_error("unexpected argument '%s'", argv[optind]);
+    if (s.pattern_count == 0) {
+        s.patterns[s.pattern_count++] = "random-random";
+        s.patterns[s.pattern_count++] = "worst";
+    }
+    if (!plot_gnuplot_found()) {
+        fprintf(stderr, "heaplab bench: %s\n", PLOT_GNUPLOT_INSTALL);
+        return 2;
+    }
+    struct selection selection;
+    char error[256];
+    if (select_allocators(allocators, &selection, error, sizeof error) != 0)
+        return usage_error("%s", error);
+    s.allocators = selection.allocators;
+    s.allocator_count = selection.count;
+
+    int status = 0;
+    if (plot_make_folder(dir) != 0) {
+        fprintf(stderr, "heaplab bench: %s: cannot make the folder: %s\n",
+                dir, strerror(errno));
+        status = 2;
+    } else if (plot_style_write(dir, error, sizeof error) != 0) {
+        fprintf(stderr, "heaplab bench: %s\n", error);
+        status = 2;
+    } else if (scaling_measure(&s, dir) != 0) {
+        status = 2;
+    } else {
+        struct plot_output o = {.dir = dir, .out = stdout};
+        printf("\nplot:\n");
+        status = plot_draw(&o, "scaling") == 0 ? 0 : 1;
+    }
+    select_free(&selection);
+    return status;
+}

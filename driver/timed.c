@@ -1,0 +1,212 @@
+/*
+ * timed.c -- the timed replay (see timed.h): how heaplab measures
+ * throughput so that the figure holds still from run to run.
+ *
+ * A pass is one replay of the whole trace with no checks, on a rewound
+ * heap (mem_rewind: the same pages, so a pass pays for the system calls
+ * its backend makes but not for first-touch page faults).  The method:
+ *
+ *   1. Pin.  The thread is pinned to the CPU it runs on, so that the
+ *      scheduler cannot move it half-way through a pass and leave its
+ *      caches behind.  Where pinning is not allowed, nothing changes.
+ *   2. Warm up.  Passes that are not counted, until WARMUP_SECONDS of
+ *      replay (at least one pass): the heap's pages resident, the code
+ *      and the trace in the caches, the branch predictors trained.
+ *   3. Batch.  A sample is the mean of k passes, k chosen from the warm-up
+ *      so that a sample lasts at least SAMPLE_SECONDS: a 50 us pass is
+ *      shorter than one timer interrupt's disturbance is rare, but a
+ *      sample of 2 ms averages many of them.
+ *   4. Repeat.  Samples until there are MIN_SAMPLES of them and
+ *      TARGET_SECONDS of replay (at most MAX_SECONDS, at most
+ *      MAX_SAMPLES): a quarter of a second per (backend, trace) spreads the
+ *      samples over enough time that a short burst of other work on the
+ *      machine moves few of them.
+ *   5. Median.  The figure is the median sample, which a minority of
+ *      disturbed samples cannot move; the spread (max - min) / median is
+ *      reported beside it.
+ *
+ * Every pass is timed by the thread's CPU clock (CLOCK_THREAD_CPUTIME_ID):
+ * time spent waiting for a CPU while another program runs does not count,
+ * the backend's system calls do (they run in the kernel on the thread's
+ * behalf).  What the clock cannot remove is another program slowing this
+ * one while both run (shared caches, memory bandwidth): on a busy machine
+ * every figure drops by about the same factor, which is why `heaplab
+ * bench` compares backends within one round, and why `--measure
+ * instructions` exists (measure.c).
+ */
+#include "timed.h"
+
+#include <math.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "heaplab/memlib.h"
+#include "measure.h"
+#include "pages.h"
+
+enum {
+    MIN_SAMPLES = 15,
+    MAX_SAMPLES = 1000,
+    MAX_BATCH = 1 << 20, /* passes per sample, for an empty trace */
+};
+static const double WARMUP_SECONDS = 0.02;
+static const double SAMPLE_SECONDS = 0.002;
+static const double TARGET_SECONDS = 0.25;
+static const double MAX_SECONDS = 3.0;
+
+double timed_thread_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+int timed_pin_thread(void)
+{
+    int cpu = sched_getcpu();
+    if (cpu < 0 || cpu >= CPU_SETSIZE)
+        return -1;
+    cpu_set_t only;
+    CPU_ZERO(&only);
+    CPU_SET(cpu, &only);
+    return sched_setaffinity(0, sizeof only, &only) == 0 ? 0 : -1;
+}
+
+double timed_pass(const struct allocator *a, const struct trace *t,
+                  void **pointers, uint64_t *sizes, size_t memory_limit)
+{
+    mem_rewind();
+    mem_set_limit(memory_limit);
+    if (a->init() != 0)
+        return -1;
+    memset(pointers, 0, t->num_ids * sizeof *pointers);
+    int failed = 0;
+    const struct trace_op *op = t->ops, *end = t->ops + t->num_ops;
+    double start = timed_thread_seconds();
+    for (; op < end; op++) {
+        switch (op->kind) {
+        case OP_ALLOC:
+            pointers[op->id] = a->malloc(op->size);
+            sizes[op->id] = op->size;
+            failed |= pointers[op->id] == NULL && op->size > 0;
+            break;
+        case OP_FREE:
+            if (op->id >= 0) {
+                a->free(pointers[op->id]);
+                pointers[op->id] = NULL;
+            } else {
+                a->free(NULL);
+            }
+            break;
+        default:
+            pointers[op->id] = replay_realloc(a, pointers[op->id],
+                                              sizes[op->id], op->size);
+            sizes[op->id] = op->size;
+            failed |= pointers[op->id] == NULL && op->size > 0;
+        }
+    }
+    double elapsed = timed_thread_seconds() - start;
+    for (size_t id = 0; id < t->num_ids; id++) /* for libc's sake */
+        if (pointers[id] != NULL)
+            a->free(pointers[id]);
+    return failed ? -1 : elapsed;
+}
+
+static int compare_doubles(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+/* k passes; their mean in seconds, or negative when one failed. */
+static double batch(const struct allocator *a, const struct trace *t,
+                    void **pointers, uint64_t *sizes, size_t limit,
+                    unsigned k)
+{
+    double sum = 0;
+    for (unsigned i = 0; i < k; i++) {
+        double seconds = timed_pass(a, t, pointers, sizes, limit);
+        if (seconds < 0)
+            return -1;
+        sum += seconds;
+    }
+    return sum / k;
+}
+
+/*
+ * Steps 2 to 4: fills samples[] (per-pass seconds), returns how many, or
+ * -1 when a pass failed.
+ */
+static int collect(const struct allocator *a, const struct trace *t,
+                   const struct replay_options *options, void **pointers,
+                   uint64_t *sizes, double *samples, unsigned max)
+{
+    size_t limit = options->memory_limit;
+    double warm = 0, pass = 0;
+    unsigned passes = 0;
+    do { /* step 2 */
+        pass = timed_pass(a, t, pointers, sizes, limit);
+        if (pass < 0)
+            return -1;
+        warm += pass;
+        passes++;
+    } while (warm < WARMUP_SECONDS && options->repeat == 0 &&
+             passes < MAX_BATCH);
+
+    unsigned k = 1; /* step 3 */
+    if (options->repeat == 0) {
+        double mean = warm / passes;
+        k = mean <= 0 ? MAX_BATCH
+                      : (unsigned)fmin(ceil(SAMPLE_SECONDS / mean), MAX_BATCH);
+    }
+    unsigned n = 0;
+    double total = 0;
+    while (n < max) { /* step 4 */
+        double seconds = batch(a, t, pointers, sizes, limit, k);
+        if (seconds < 0)
+            return -1;
+        samples[n++] = seconds;
+        total += seconds * k;
+        if (options->repeat == 0 &&
+            ((n >= MIN_SAMPLES && total >= TARGET_SECONDS) ||
+             total >= MAX_SECONDS))
+            break;
+    }
+    return (int)n;
+}
+
+void timed_replay(const struct allocator *a, const struct trace *t,
+                  const struct replay_options *options, struct run_result *r)
+{
+    if (options->measure == MEASURE_INSTRUCTIONS) {
+        measure_instructions(a, t, r);
+        return;
+    }
+    unsigned max = options->repeat ? options->repeat : MAX_SAMPLES;
+    double *samples = pages_alloc(max * sizeof *samples);
+    void **pointers = pages_alloc(t->num_ids * sizeof *pointers);
+    uint64_t *sizes = pages_alloc(t->num_ids * sizeof *sizes);
+    cpu_set_t before;
+    int pinned = sched_getaffinity(0, sizeof before, &before) == 0 &&
+                 timed_pin_thread() == 0; /* step 1 */
+    int n = samples != NULL && pointers != NULL && sizes != NULL
+                ? collect(a, t, options, pointers, sizes, samples, max)
+                : -1;
+    if (pinned)
+        sched_setaffinity(0, sizeof before, &before);
+    if (n > 0) { /* step 5 */
+        qsort(samples, (size_t)n, sizeof *samples, compare_doubles);
+        double median = n % 2 ? samples[n / 2]
+                              : (samples[n / 2 - 1] + samples[n / 2]) / 2;
+        if (median <= 0)
+            median = 1e-9; /* an empty trace: any positive time */
+        r->ops_per_sec = (double)t->num_ops / median;
+        r->ops_per_sec_spread = (samples[n - 1] - samples[0]) / median;
+        r->samples = (unsigned)n;
+    }
+    pages_free(samples, max * sizeof *samples);
+    pages_free(pointers, t->num_ids * sizeof *pointers);
+    pages_free(sizes, t->num_ids * sizeof *sizes);
+}
