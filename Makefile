@@ -3,9 +3,11 @@
 #   make          build bin/heaplab (installs missing packages first, see deps)
 #   make run      build, then run every backend over the shipped traces
 #   make test     build and run every Check suite, plain and sanitized
-#   make bench    throughput benchmark of every backend (out/bench.*)
+#   make bench    throughput against trace size, every backend (out/scaling.png)
 #   make traces   regenerate the generated traces (traces/generated.list)
 #   make record-traces  re-record the recorded traces (traces/recorded.list)
+#   make gradescope-zip LAB=bins   the lab's Gradescope autograder (out/)
+#   make autolab-tar LAB=bins      the lab's Autolab autograder (out/)
 #   make clean    remove build products
 #
 # Flags are overridable: make CFLAGS='-O0 -g3'.
@@ -118,12 +120,13 @@ $(RECORD_LIB): $(wildcard driver/preload/*.c driver/preload/*.h) | deps
 # loads into a real program (docs/exec.md).  There is one per backend file
 # allocators/STEM.c that defines a vtable (`const struct allocator
 # STEM_allocator = {`), named after the backend (NAME is STEM with '-' for
-# '_': dlist_best.c gives libheaplab-dlist-best.so).  Each holds the preload
-# layer driver/preload/exec/layer.c compiled with EXEC_NAME=STEM, the
-# backend's file, and EXEC_COMMON: stats_file.c and every allocators/*.c
-# that is neither a vtable nor the registry (memlib, verify, the shared
-# cores such as dlist_core.c).  Everything is -fPIC with hidden visibility,
-# so the library exports only the C allocation functions, and without the
+# '_': dlist_best.c gives libheaplab-dlist-best.so).  Each links the
+# preload layer driver/preload/exec/layer.c, compiled with EXEC_NAME=STEM,
+# and the backend's file against EXEC_ARCHIVE: stats_file.c and every
+# allocators/*.c that is neither a vtable nor the registry (memlib, verify,
+# shared cores such as dlist_core.c), from which the linker takes only what
+# the backend uses.  Everything is -fPIC with hidden visibility, so the
+# library exports only the C allocation functions, and without the
 # compiler's malloc builtins, which could turn the layer's own code back
 # into calls of malloc.  libc is the exception: lib/libheaplab-libc.so
 # (driver/preload/exec/libc_counting.c) counts glibc's calls and forwards
@@ -131,25 +134,34 @@ $(RECORD_LIB): $(wildcard driver/preload/*.c driver/preload/*.h) | deps
 # driver/*.c wildcard and the recorder's driver/preload/*.c.
 EXEC_VTABLES  := $(shell grep -l '^const struct allocator [a-z0-9_]*_allocator = {' allocators/*.c)
 EXEC_STEMS    := $(filter-out libc,$(patsubst allocators/%.c,%,$(EXEC_VTABLES)))
-EXEC_COMMON   := build/pic/driver/preload/exec/stats_file.o \
-                 $(patsubst %.c,build/pic/%.o,$(filter-out $(EXEC_VTABLES) \
-                     allocators/registry.c,$(wildcard allocators/*.c)))
 EXEC_LIBS     := $(foreach stem,$(EXEC_STEMS),lib/libheaplab-$(subst _,-,$(stem)).so) \
                  lib/libheaplab-libc.so
 PRELOAD_FLAGS := -fPIC -fvisibility=hidden -fno-builtin-malloc \
                  -fno-builtin-calloc -fno-builtin-realloc -fno-builtin-free
 PRELOAD_LINK  := -shared -Wl,-z,defs
+EXEC_SHARED   := $(filter-out $(EXEC_VTABLES) allocators/registry.c,$(wildcard allocators/*.c)) \
+                 driver/preload/exec/stats_file.c
+EXEC_ARCHIVE  := build/pic/libheaplab-exec-common.a
+# Static pattern rules: they build these objects only, never a stranger
+# that make's built-in rules ask for (such as a .d file's ".d.o").
+EXEC_PIC_OBJS   := $(patsubst %.c,build/pic/%.o,$(EXEC_SHARED) \
+                       $(filter-out allocators/libc.c,$(EXEC_VTABLES)) \
+                       driver/preload/exec/libc_counting.c)
+EXEC_LAYER_OBJS := $(EXEC_STEMS:%=build/pic/driver/preload/exec/layer-%.o)
 all: $(EXEC_LIBS)
 test-plain test-asan: $(EXEC_LIBS)
-build/pic/%.o: %.c | deps
+$(EXEC_PIC_OBJS): build/pic/%.o: %.c | deps
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) $(PRELOAD_FLAGS) -MMD -MP -c $< -o $@
-build/pic/driver/preload/exec/layer-%.o: driver/preload/exec/layer.c | deps
+$(EXEC_LAYER_OBJS): build/pic/driver/preload/exec/layer-%.o: driver/preload/exec/layer.c | deps
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) $(PRELOAD_FLAGS) -DEXEC_NAME=$* -MMD -MP -c $< -o $@
+$(EXEC_ARCHIVE): $(patsubst %.c,build/pic/%.o,$(EXEC_SHARED))
+	@rm -f $@
+	$(AR) rcs $@ $^
 define exec_library
 lib/libheaplab-$(subst _,-,$(1)).so: build/pic/driver/preload/exec/layer-$(1).o \
-        build/pic/allocators/$(1).o $$(EXEC_COMMON)
+        build/pic/allocators/$(1).o $$(EXEC_ARCHIVE)
 	@mkdir -p $$(@D)
 	$$(CC) $$(CFLAGS) $$(LDFLAGS) $$(PRELOAD_LINK) $$^ -o $$@ -lpthread
 endef
@@ -158,7 +170,7 @@ lib/libheaplab-libc.so: build/pic/driver/preload/exec/libc_counting.o \
                         build/pic/driver/preload/exec/stats_file.o
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(PRELOAD_LINK) $^ -o $@ -ldl -lpthread
--include $(wildcard build/pic/*/*.d build/pic/*/*/*.d build/pic/*/*/*/*.d)
+-include $(EXEC_PIC_OBJS:.o=.d) $(EXEC_LAYER_OBJS:.o=.d)
 
 # Programs that tests/test_record.c records, built without optimization or
 # builtins so that every heap call in them is made.
@@ -210,8 +222,7 @@ test-asan: all build/asan/heaplab-tests
 	build/asan/heaplab-tests
 
 bench: all
-	@mkdir -p out
-	bin/heaplab bench -o out/bench.json
+	bin/heaplab bench --scaling -o out
 
 clean:
 	rm -rf build bin lib out
@@ -226,7 +237,7 @@ GRADE_LINK  := build/grading/link.txt
 all: $(GRADE_LINK)
 build/obj/grading/%.o build/asan/grading/%.o: CPPFLAGS += -Idriver -Igrading
 build/obj/driver/cmd_grade.o build/asan/driver/cmd_grade.o: CPPFLAGS += -Idriver -Igrading
-build/obj/tests/test_grade.o build/asan/tests/test_grade.o: CPPFLAGS += -Igrading
+build/obj/tests/test_rubric.o build/asan/tests/test_rubric.o: CPPFLAGS += -Igrading
 $(GRADE_LINK): $(GRADE_CHILD) $(LIB_OBJS) Makefile
 	@mkdir -p $(@D)
 	@printf '%s\n' '# written by make: how heaplab grade links a submission' \

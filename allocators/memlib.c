@@ -58,7 +58,7 @@ RB_GENERATE_INTERNAL(mapping_tree, mapping, link, mapping_compare,
 
 /* Mapping nodes: a reserved array touched as it is used, plus a free list
  * threaded through the `start` field of unused nodes. */
-enum { MAPPING_POOL_MAX = 1 << 24 };
+enum { MAPPING_POOL_MAX = 1 << 20 }; /* above vm.max_map_count */
 
 static struct {
     char *lo;         /* start of the reserved region, page aligned */
@@ -236,6 +236,30 @@ void mem_set_footprint_probe(size_t (*probe)(void))
     mem.probe = probe;
 }
 
+/* Around the work that stands for the kernel's (mem_set_kernel_hooks). */
+static struct {
+    void (*enter)(void);
+    void (*leave)(void);
+} kernel;
+
+void mem_set_kernel_hooks(void (*enter)(void), void (*leave)(void))
+{
+    kernel.enter = enter;
+    kernel.leave = leave;
+}
+
+static inline void kernel_enter(void)
+{
+    if (kernel.enter != NULL)
+        kernel.enter();
+}
+
+static inline void kernel_leave(void)
+{
+    if (kernel.leave != NULL)
+        kernel.leave();
+}
+
 void mem_set_static_region(const void *start, size_t size)
 {
     mem.static_start = start;
@@ -276,6 +300,15 @@ static bool move_break(char *new_brk)
     return true;
 }
 
+/* move_break, as the kernel's work. */
+static bool kernel_move_break(char *new_brk)
+{
+    kernel_enter();
+    bool moved = move_break(new_brk);
+    kernel_leave();
+    return moved;
+}
+
 /* Reserves the region on first use.  False (and ENOMEM) if it cannot. */
 static bool ready(void)
 {
@@ -296,7 +329,7 @@ static bool set_break(uintptr_t target)
     uintptr_t lo = (uintptr_t)mem.lo, now = (uintptr_t)mem.brk;
     if (target < lo || target - lo > mem.reserve ||
         (target > now && over_limit(target - now)) ||
-        !move_break((char *)target)) {
+        !kernel_move_break((char *)target)) {
         failed(ENOMEM);
         return false;
     }
@@ -342,8 +375,10 @@ void *mem_mmap(size_t length)
         failed(ENOMEM);
         return MEM_MAP_FAILED;
     }
+    kernel_enter();
     void *p = mmap(NULL, rounded, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    kernel_leave();
     if (p == MAP_FAILED) {
         node_free(node);
         failed(ENOMEM);
@@ -358,6 +393,22 @@ void *mem_mmap(size_t length)
     return p;
 }
 
+/*
+ * Unmaps a mapping.  Unmapping one of several adjacent mappings splits the
+ * kernel's area in two, and past vm.max_map_count areas (65530 by default)
+ * munmap fails with ENOMEM: a real process running the mmap backend can
+ * get there.  A backend's free cannot fail, so memlib then gives the pages
+ * back with madvise and leaves the range mapped: the memory returns, only
+ * the address space is lost.  errno is left as it was.
+ */
+static void release_mapping(char *start, size_t length)
+{
+    int saved_errno = errno;
+    if (munmap(start, length) != 0)
+        VERIFY(errno == ENOMEM && madvise(start, length, MADV_DONTNEED) == 0);
+    errno = saved_errno;
+}
+
 int mem_munmap(void *addr, size_t length)
 {
     mem.stats.munmap_calls++;
@@ -370,7 +421,9 @@ int mem_munmap(void *addr, size_t length)
         return -1;
     }
     RB_REMOVE(mapping_tree, &mem.mappings, node);
-    VERIFY(munmap(node->start, node->length) == 0);
+    kernel_enter();
+    release_mapping(node->start, node->length);
+    kernel_leave();
     mem.stats.mapped_bytes -= node->length;
     mem.stats.live_mappings--;
     node_free(node);

@@ -294,8 +294,8 @@ static void report_leaks(void)
         total += pool.live[c];
     if (total == 0)
         return;
-    fprintf(stderr, "pool: %zu blocks never freed since the last init:",
-            total);
+    fprintf(stderr, "pool: %zu block%s never freed since the last init:",
+            total, total == 1 ? "" : "s");
     const char *separator = " ";
     for (size_t c = 0; c < pool.class_count; c++) {
         if (pool.live[c] != 0) {
@@ -511,7 +511,8 @@ static int slab_problems(struct slab *slab, size_t expected_free[])
                "fresh slab");
         problems++;
     }
-    expected_free[c] += slab->touched - (size_t)slab->live;
+    if (slab->live <= slab->touched) /* else reported above */
+        expected_free[c] += slab->touched - (size_t)slab->live;
     return problems;
 }
 

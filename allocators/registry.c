@@ -30,6 +30,7 @@ extern const struct allocator dlist_worst_allocator;
 extern const struct allocator bitmap_allocator;
 extern const struct allocator pool_allocator;
 extern const struct allocator simple_allocator;
+extern const struct allocator segmeta_allocator;
 
 /* Where a backend's memory comes from (see registry_uses_memlib). */
 enum registry_memory {
@@ -58,6 +59,7 @@ static const struct registry_entry {
     {&bitmap_allocator, REGISTRY_OTHER, MEMORY_MEMLIB},
     {&pool_allocator, REGISTRY_OTHER, MEMORY_MEMLIB},
     {&simple_allocator, REGISTRY_OTHER, MEMORY_OWN},
+    {&segmeta_allocator, REGISTRY_APPENDIX, MEMORY_MEMLIB},
 };
 
 enum { REGISTRY_SIZE = sizeof registry_table / sizeof registry_table[0] };
@@ -68,27 +70,89 @@ static const char *const family_names[REGISTRY_FAMILIES] = {
     [REGISTRY_OTHER] = "other",
 };
 
+/*
+ * Backends found at run time, after the table (registry_add): the
+ * production allocators driver/optional_backends.c loads with dlopen when
+ * their libraries are installed, and the ones it could not find.
+ */
+enum { OPTIONAL_MAX = 8 };
+
+static struct {
+    struct registry_entry found[OPTIONAL_MAX];
+    size_t found_count;
+    struct {
+        const char *name, *summary, *package;
+    } missing[OPTIONAL_MAX];
+    size_t missing_count;
+} optional;
+
+static const struct registry_entry *entry_at(size_t i)
+{
+    if (i < REGISTRY_SIZE)
+        return &registry_table[i];
+    i -= REGISTRY_SIZE;
+    return i < optional.found_count ? &optional.found[i] : NULL;
+}
+
 size_t registry_count(void)
 {
-    return REGISTRY_SIZE;
+    return REGISTRY_SIZE + optional.found_count;
 }
 
 const struct allocator *registry_at(size_t i)
 {
-    return i < REGISTRY_SIZE ? registry_table[i].allocator : NULL;
+    const struct registry_entry *e = entry_at(i);
+    return e != NULL ? e->allocator : NULL;
 }
 
 const struct allocator *registry_find(const char *name)
 {
-    for (size_t i = 0; i < REGISTRY_SIZE; i++)
-        if (strcmp(registry_table[i].allocator->name, name) == 0)
-            return registry_table[i].allocator;
+    for (size_t i = 0; i < registry_count(); i++)
+        if (strcmp(entry_at(i)->allocator->name, name) == 0)
+            return entry_at(i)->allocator;
     return NULL;
 }
 
 enum registry_family registry_family_of(size_t i)
 {
-    return i < REGISTRY_SIZE ? registry_table[i].family : REGISTRY_OTHER;
+    const struct registry_entry *e = entry_at(i);
+    return e != NULL ? e->family : REGISTRY_OTHER;
+}
+
+int registry_add(const struct allocator *a, enum registry_family family)
+{
+    if (optional.found_count == OPTIONAL_MAX || registry_find(a->name))
+        return -1;
+    optional.found[optional.found_count++] =
+        (struct registry_entry){a, family, MEMORY_OWN};
+    return 0;
+}
+
+int registry_add_unavailable(const char *name, const char *summary,
+                             const char *package)
+{
+    if (optional.missing_count == OPTIONAL_MAX)
+        return -1;
+    optional.missing[optional.missing_count].name = name;
+    optional.missing[optional.missing_count].summary = summary;
+    optional.missing[optional.missing_count].package = package;
+    optional.missing_count++;
+    return 0;
+}
+
+size_t registry_unavailable_count(void)
+{
+    return optional.missing_count;
+}
+
+const char *registry_unavailable_at(size_t i, const char **summary,
+                                    const char **package)
+{
+    if (i >= optional.missing_count)
+        return NULL;
+    *summary = optional.missing[i].summary;
+    *package = optional.missing[i].package;
+    return optional.missing[i].name;
 }
 
 const char *registry_family_name(enum registry_family family)
@@ -109,8 +173,8 @@ bool registry_family_find(const char *name, enum registry_family *family)
 
 bool registry_uses_memlib(const struct allocator *a)
 {
-    for (size_t i = 0; i < REGISTRY_SIZE; i++)
-        if (registry_table[i].allocator == a)
-            return registry_table[i].memory == MEMORY_MEMLIB;
+    for (size_t i = 0; i < registry_count(); i++)
+        if (entry_at(i)->allocator == a)
+            return entry_at(i)->memory == MEMORY_MEMLIB;
     return true;
 }

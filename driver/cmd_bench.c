@@ -31,7 +31,7 @@ static const char BENCH_USAGE[] =
     "                                  again for more (default:\n"
     "                                  random-random and worst)\n"
     "  -n, --max-ops N                 the largest trace (default 1000000)\n"
-    "  -t, --timeout SECS              wall-clock limit per run (default 30)\n"
+    "  -t, --timeout SECS              wall-clock limit per run (default 60)\n"
     "  -r, --repeat K                  timed replays per run (default 3)\n"
     "  -o, --output DIR                where the plot goes (default: out)\n"
     "  -h, --help                      this text\n"
@@ -72,8 +72,10 @@ int cmd_bench(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    struct scaling_options s = {.max_ops = 1000000, .timeout_seconds = 30,
-                                .repeat = 3, .progress = stdout};
+    struct scaling_options s = {.max_ops = 1000000,
+                                .timeout_seconds = 60,
+                                .repeat = 3,
+                                .progress = stdout};
     const char *allocators = NULL, *dir = "out";
     int scaling = 0;
     optind = 1;
@@ -96,8 +98,7 @@ int cmd_bench(int argc, char **argv)
             s.patterns[s.pattern_count++] = optarg;
             break;
         case 'n':
-            if ((s.max_ops = parse_count(optarg, 100000000)) <
-                SCALING_MIN_OPS)
+            if ((s.max_ops = parse_count(optarg, 100000000)) < SCALING_MIN_OPS)
                 return usage_error("--max-ops needs a count from 1000 to "
                                    "100000000, not '%s'",
                                    optarg);
@@ -150,8 +151,8 @@ int cmd_bench(int argc, char **argv)
 
     int status = 0;
     if (plot_make_folder(dir) != 0) {
-        fprintf(stderr, "heaplab bench: %s: cannot make the folder: %s\n",
-                dir, strerror(errno));
+        fprintf(stderr, "heaplab bench: %s: cannot make the folder: %s\n", dir,
+                strerror(errno));
         status = 2;
     } else if (plot_style_write(dir, error, sizeof error) != 0) {
         fprintf(stderr, "heaplab bench: %s\n", error);

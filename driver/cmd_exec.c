@@ -1,12 +1,12 @@
 /*
  * cmd_exec.c -- `heaplab exec`: run an unmodified program with a backend as
- * its malloc (lib/libheaplab-NAME.so, built from driver/preload/layer.c)
+ * its malloc (lib/libheaplab-NAME.so, built from driver/preload/exec/layer.c)
  * and say what the backend did; --compare runs it once per backend and
  * prints one table.
  *
  * Steps, for each run:
  *   1. find lib/libheaplab-NAME.so beside bin/ (through /proc/self/exe);
- *   2. make an empty statistics file (preload/exec_stats.h) in TMPDIR;
+ *   2. make an empty statistics file (preload/exec/exec_stats.h) in TMPDIR;
  *   3. run the command in a child with LD_PRELOAD (ours first),
  *      HEAPLAB_EXEC_STATS, HEAPLAB_EXEC_TOP=its pid and, with --reserve,
  *      HEAPLAB_RESERVE; its stdin, stdout and stderr are ours (--compare
@@ -36,10 +36,10 @@
 #include "select.h"
 
 static const char EXEC_USAGE[] =
-    "usage: heaplab exec -a NAME [--report FILE] [--reserve SIZE] [-q] -- "
-    "COMMAND [ARGS...]\n"
-    "       heaplab exec --compare -a NAME,NAME,...|all [--report FILE] -- "
-    "COMMAND [ARGS...]\n"
+    "usage: heaplab exec -a NAME [--report FILE] [--reserve SIZE] [-q]\n"
+    "                    -- COMMAND [ARGS...]\n"
+    "       heaplab exec --compare -a NAME,NAME,...|all [--report FILE]\n"
+    "                    [--reserve SIZE] -- COMMAND [ARGS...]\n"
     "\n"
     "Runs COMMAND, unmodified, with backend NAME as its malloc:\n"
     "lib/libheaplab-NAME.so is preloaded into it and into every process it\n"
@@ -67,7 +67,7 @@ static const char EXEC_USAGE[] =
     "      --reserve SIZE    address space of the heap, like 4G or 512M\n"
     "                        (default 64G, which costs no memory; the\n"
     "                        HEAPLAB_RESERVE variable says the same)\n"
-    "  -q, --quiet           no summary\n"
+    "  -q, --quiet           no summary on stderr\n"
     "  -h, --help            this text\n"
     "\n"
     "minimal and pad never reuse memory: they suit short programs only.\n"
@@ -316,8 +316,8 @@ static int run_backend(const char *backend, char **command,
                        const struct exec_settings *s, int capture,
                        struct exec_run *run)
 {
-    *run = (struct exec_run){.backend = backend, .status = -1,
-                             .captured = capture};
+    *run = (struct exec_run){
+        .backend = backend, .status = -1, .captured = capture};
     char library[PATH_MAX];
     if (find_library(backend, library, sizeof library, 0) != 0)
         return 2;
@@ -426,7 +426,7 @@ static int exec_one(const struct exec_settings *s, char **command)
     int code = run_backend(s->allocators, command, s, 0, &run);
     if (code != 0)
         return code;
-    if (!s->quiet) {
+    if (!s->quiet || s->report != NULL) {
         FILE *out = open_report(s, stderr);
         if (out != NULL)
             exec_summary_print(out, command[0], &run);
@@ -498,8 +498,10 @@ static int exec_compare(const struct exec_settings *s, char **command)
         const char *name = selection.allocators[i]->name;
         if (strcmp(s->allocators, "all") == 0 &&
             find_library(name, library, sizeof library, 1) != 0)
-            fprintf(stderr, "heaplab exec: skipping %s: no "
-                            "lib/libheaplab-%s.so\n", name, name);
+            fprintf(stderr,
+                    "heaplab exec: skipping %s: no "
+                    "lib/libheaplab-%s.so\n",
+                    name, name);
         else
             selection.allocators[kept++] = selection.allocators[i];
     }

@@ -96,8 +96,7 @@ static int parse_options(int argc, char **argv, struct grade_settings *s)
     opterr = 0;
     int c;
     char *end;
-    while ((c = getopt_long(argc, argv, ":r:qb:j:o:h", options, NULL)) !=
-           -1) {
+    while ((c = getopt_long(argc, argv, ":r:qb:j:o:h", options, NULL)) != -1) {
         switch (c) {
         case 'r':
             s->rubric = optarg;
@@ -157,8 +156,7 @@ static int parse_options(int argc, char **argv, struct grade_settings *s)
         return usage_error("%s", optind == argc
                                      ? "give one SUBMISSION_DIR"
                                      : "give only one SUBMISSION_DIR");
-    if (s->batch != NULL && (s->results || s->autolab || s->json ||
-                             s->report))
+    if (s->batch != NULL && (s->results || s->autolab || s->json || s->report))
         return usage_error("%s", "--batch writes results.json and "
                                  "report.txt per student: --results, "
                                  "--autolab, --json and --report are for "
@@ -189,8 +187,8 @@ static int find_self(char *self, size_t size, char *root, size_t root_size)
 
 /* Without --rubric: grading/rubrics/NAME.conf, or labs/NAME/rubric.conf,
  * for the first NAME.c of the submission (by name) that has one. */
-static int default_rubric(const char *root, const char *submission,
-                          char *out, size_t size)
+static int default_rubric(const char *root, const char *submission, char *out,
+                          size_t size)
 {
     DIR *d = opendir(submission);
     if (d == NULL)
@@ -231,8 +229,9 @@ static void write_failure_outputs(const struct grade_settings *s,
     if (s->results != NULL) {
         json_t *o = json_object();
         char *said = NULL;
-        text_append(&said, "THE GRADER ITSELF FAILED (not your fault; tell "
-                           "the course staff): %s",
+        text_append(&said,
+                    "THE GRADER ITSELF FAILED (not your fault; tell "
+                    "the course staff): %s",
                     why);
         char *clean = text_trim(said, strlen(said), 0, 20, 4000);
         json_object_set_new(o, "score", json_real(0));
@@ -318,9 +317,11 @@ int cmd_grade(int argc, char **argv)
     } else if (submission == NULL ||
                default_rubric(root, submission, rubric_path,
                               sizeof rubric_path) != 0) {
-        const char *why = "no --rubric given, and no rubric in "
-                          "grading/rubrics/ matches a NAME.c of the "
-                          "submission";
+        const char *why = submission == NULL
+                              ? "--batch needs --rubric FILE"
+                              : "no --rubric given, and no rubric in "
+                                "grading/rubrics/ matches a NAME.c of the "
+                                "submission";
         write_failure_outputs(&s, why);
         return usage_error("%s", why);
     }
@@ -332,8 +333,8 @@ int cmd_grade(int argc, char **argv)
         fprintf(stderr, "heaplab grade: %s\n", error);
         return 2;
     }
-    struct grade_options options = {.root = root, .self = self,
-                                    .keep = s.keep, .verbose = !s.quiet};
+    struct grade_options options = {
+        .root = root, .self = self, .keep = s.keep, .verbose = !s.quiet};
     if (submission != NULL)
         return grade_one(&s, &rubric, &options, submission);
 
@@ -354,7 +355,9 @@ int cmd_grade(int argc, char **argv)
         .dir = s.batch,
         .out = out,
         .csv = csv,
-        .jobs = (unsigned)(s.jobs > 0 ? s.jobs : cores > 0 ? cores : 1),
+        .jobs = (unsigned)(s.jobs > 0  ? s.jobs
+                           : cores > 0 ? cores
+                                       : 1),
         .force = s.force,
         .quiet = s.quiet,
     };

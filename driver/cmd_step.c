@@ -231,8 +231,9 @@ static int step_child(const struct allocator *a, const struct trace *t,
                st.result.message);
         return 1;
     }
-    printf("heaplab step: %s on %s (%zu ops). Enter: next op, b LINE: "
-           "breakpoint, c: continue, m: heap map, q: quit\n",
+    printf("heaplab step: %s on %s (%zu ops).\n"
+           "Enter: next op, b LINE: breakpoint, c: continue, m: heap map, "
+           "q: quit\n",
            a->name, t->path, t->num_ops);
     int status = step_loop(&st);
     replay_close(st.session);

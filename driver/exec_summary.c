@@ -48,8 +48,7 @@ static void merge_image(struct exec_totals *t, const struct exec_image *image)
 
     size_t used = strlen(t->programs);
     snprintf(t->programs + used, sizeof t->programs - used, "%s%.*s",
-             used > 0 ? ", " : "", (int)sizeof image->program,
-             image->program);
+             used > 0 ? ", " : "", (int)sizeof image->program, image->program);
 }
 
 int exec_totals_load(const char *path, struct exec_totals *totals)
@@ -69,8 +68,8 @@ int exec_totals_load(const char *path, struct exec_totals *totals)
     if (file.magic != EXEC_STATS_MAGIC || file.version != EXEC_STATS_VERSION)
         return 0; /* nobody attached */
     totals->attached = 1;
-    totals->images = file.images <= EXEC_MAX_IMAGES ? file.images
-                                                    : EXEC_MAX_IMAGES;
+    totals->images =
+        file.images <= EXEC_MAX_IMAGES ? file.images : EXEC_MAX_IMAGES;
     totals->lost_images = file.lost_images;
     for (uint32_t i = 0; i < totals->images; i++)
         merge_image(totals, &file.image[i]);
@@ -123,8 +122,10 @@ static void print_calls(FILE *out, const struct exec_totals *t)
     /* Four to a line, in the order of exec_call. */
     for (int k = 0; k < EXEC_CALL_KINDS; k++) {
         if (k % 4 == 0)
-            fprintf(out, "%s", k == 0 ? "  calls           " : "\n"
-                                                          "                  ");
+            fprintf(out, "%s",
+                    k == 0 ? "  calls           "
+                           : "\n"
+                             "                  ");
         fprintf(out, "%s%s %" PRIu64, k % 4 == 0 ? "" : "  ",
                 exec_call_names[k], t->calls[k]);
     }
@@ -142,10 +143,11 @@ void exec_summary_print(FILE *out, const char *command,
     fprintf(out, "heaplab exec: %s: '%s' %s after %.3f s (max RSS %s)\n",
             run->backend, command, status, run->seconds, rss);
     if (!t->attached) {
-        fprintf(out, "  no statistics: the program did not load "
-                     "lib/libheaplab-%s.so\n  (statically linked and setuid "
-                     "programs ignore LD_PRELOAD, and so run with the C "
-                     "library's malloc)\n",
+        fprintf(out,
+                "  no statistics: the program did not load "
+                "lib/libheaplab-%s.so\n  (statically linked and setuid "
+                "programs ignore LD_PRELOAD, and so run with the C "
+                "library's malloc)\n",
                 run->backend);
         return;
     }
@@ -170,8 +172,7 @@ void exec_summary_print(FILE *out, const char *command,
         fprintf(out,
                 "  system calls    %" PRIu64 ": sbrk %" PRIu64 ", brk %" PRIu64
                 ", mmap %" PRIu64 ", munmap %" PRIu64 "\n",
-                t->sbrk_calls + t->brk_calls + t->mmap_calls +
-                    t->munmap_calls,
+                t->sbrk_calls + t->brk_calls + t->mmap_calls + t->munmap_calls,
                 t->sbrk_calls, t->brk_calls, t->mmap_calls, t->munmap_calls);
     if (t->images > 1 || t->lost_images > 0)
         fprintf(out,
@@ -202,9 +203,10 @@ static void status_cell(char *text, size_t size, int status)
     else if (WIFEXITED(status))
         snprintf(text, size, "exit %d", WEXITSTATUS(status));
     else if (WIFSIGNALED(status))
-        snprintf(text, size, "%s", sigabbrev_np(WTERMSIG(status)) != NULL
-                                       ? sigabbrev_np(WTERMSIG(status))
-                                       : "signal");
+        snprintf(text, size, "SIG%s",
+                 sigabbrev_np(WTERMSIG(status)) != NULL
+                     ? sigabbrev_np(WTERMSIG(status))
+                     : "?");
     else
         snprintf(text, size, "?");
 }
@@ -225,12 +227,11 @@ void exec_compare_print(FILE *out, const char *command,
         const struct exec_run *r = &runs[i];
         const struct exec_totals *t = &r->totals;
         int libc = (t->flags & EXEC_FLAG_LIBC) != 0;
-        char status[16], rss[16], footprint[16], live[16], util[16],
-            calls[24], syscalls[24];
+        char status[16], rss[16], footprint[16], live[16], util[16], calls[24],
+            syscalls[24];
         status_cell(status, sizeof status, r->status);
         size_cell(rss, sizeof rss, r->status >= 0, r->max_rss);
-        size_cell(footprint, sizeof footprint, t->attached,
-                  t->peak_footprint);
+        size_cell(footprint, sizeof footprint, t->attached, t->peak_footprint);
         size_cell(live, sizeof live, t->attached, t->peak_live_bytes);
         double u = exec_utilization(t);
         if (u >= 0)
@@ -248,15 +249,15 @@ void exec_compare_print(FILE *out, const char *command,
         else
             snprintf(syscalls, sizeof syscalls, "-");
         const char *output =
-            i == reference                           ? "reference"
-            : r->status < 0                          ? "-"
+            i == reference  ? "reference"
+            : r->status < 0 ? "-"
             : r->output_bytes == runs[reference].output_bytes &&
                     r->output_hash == runs[reference].output_hash
                 ? "same"
                 : "DIFFERS";
         fprintf(out, "%-*s %-8s %8.3f %10s %10s %10s %6s %10s %9s  %s\n",
-                width, r->backend, status, r->seconds, rss, footprint, live, util,
-                calls, syscalls, output);
+                width, r->backend, status, r->seconds, rss, footprint, live,
+                util, calls, syscalls, output);
     }
     fprintf(out,
             "footprint: peak heap + mappings (libc: sampled from mallinfo2); "

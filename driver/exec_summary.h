@@ -1,6 +1,6 @@
 /*
  * exec_summary.h -- what `heaplab exec` says about a run: the statistics
- * file a preloaded library wrote (preload/exec_stats.h) merged over the
+ * file a preloaded library wrote (preload/exec/exec_stats.h) merged over the
  * program's images, the one-run summary, and the --compare table.
  */
 #ifndef HEAPLAB_EXEC_SUMMARY_H
@@ -14,8 +14,8 @@
 /* The images of one run, merged: counts add up, peaks are the highest
  * of any image. */
 struct exec_totals {
-    int attached;          /* the program loaded the library and wrote */
-    uint32_t flags;        /* EXEC_FLAG_*, of every image */
+    int attached;   /* the program loaded the library and wrote */
+    uint32_t flags; /* EXEC_FLAG_*, of every image */
     uint32_t images;
     uint32_t lost_images;
     char programs[EXEC_MAX_IMAGES * (EXEC_NAME_BYTES + 2)]; /* "a, b" */
@@ -30,10 +30,10 @@ struct exec_totals {
 /* One run of the command under one backend. */
 struct exec_run {
     const char *backend;
-    int status;          /* wait status; -1 when the command did not run */
-    double seconds;      /* wall time, fork to exit */
-    uint64_t max_rss;    /* bytes, from wait4 */
-    int captured;        /* stdout was read by heaplab (--compare) */
+    int status;       /* wait status; -1 when the command did not run */
+    double seconds;   /* wall time, fork to exit */
+    uint64_t max_rss; /* bytes, from wait4 */
+    int captured;     /* stdout was read by heaplab (--compare) */
     uint64_t output_bytes;
     uint64_t output_hash; /* FNV-1a of stdout */
     struct exec_totals totals;

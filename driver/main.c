@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "optional_backends.h"
 
 struct command {
     const char *name;
@@ -17,7 +18,7 @@ static const struct command commands[] = {
     {"run", cmd_run, "replay traces against backends, check and measure"},
     {"step", cmd_step, "step through a trace op by op, watching the heap"},
     {"plot", cmd_plot, "draw the plots of a run with gnuplot"},
-    {"bench", cmd_bench, "throughput against trace size (--scaling)"},
+    {"bench", cmd_bench, "every backend on both suites; --scaling: by size"},
     {"gen", cmd_gen, "write a generated trace (heaplab gen --list)"},
     {"record", cmd_record, "record a program's heap calls as a trace"},
     {"import", cmd_import, "convert a heap log (glibc mtrace) into a trace"},
@@ -37,6 +38,7 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    optional_backends_load(argv); /* jemalloc, mimalloc, tcmalloc */
     if (argc < 2) {
         usage(stderr);
         return 2;

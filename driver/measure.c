@@ -9,6 +9,10 @@
  *
  *     for each op:   on();  p = a->malloc(n);  off();   pointers[id] = p;
  *
+ * What memlib does in the kernel's place (system calls, zeroing the pages
+ * the break grows over) is switched off too: the kernel's work is not
+ * counted for libc either, so it is not counted for anyone.
+ *
  * With perf, on() and off() are ioctl calls on a counter of user-mode
  * instructions; the few instructions of the ioctl wrappers that fall
  * inside the window are measured once (an empty on/off pair, the fewest of
@@ -53,6 +57,41 @@ struct counter {
     void (*off)(void);
 };
 
+/*
+ * The counter of the pass under way, and whether it is on: memlib calls
+ * kernel_off/kernel_on around the work it does in the kernel's place
+ * (mem_set_kernel_hooks), which is no more the backend's than the
+ * kernel's own work is for libc.
+ */
+static struct {
+    const struct counter *counter;
+    int on;
+} counting;
+
+static inline void count_on(void)
+{
+    counting.on = 1;
+    counting.counter->on();
+}
+
+static inline void count_off(void)
+{
+    counting.counter->off();
+    counting.on = 0;
+}
+
+static void kernel_off(void)
+{
+    if (counting.on)
+        counting.counter->off();
+}
+
+static void kernel_on(void)
+{
+    if (counting.on)
+        counting.counter->on();
+}
+
 /* One pass with c switched on around each backend call; 0 or -1. */
 static int counted_pass(const struct allocator *a, const struct trace *t,
                         const struct counter *c)
@@ -64,36 +103,39 @@ static int counted_pass(const struct allocator *a, const struct trace *t,
     mem_rewind();
     if (!failed && a->init() != 0)
         failed = 1;
+    counting.counter = c;
+    mem_set_kernel_hooks(kernel_off, kernel_on);
     for (uint64_t i = 0; i < t->num_ops && !failed; i++) {
         const struct trace_op *op = &t->ops[i];
         void *p = NULL;
         switch (op->kind) {
         case OP_ALLOC:
-            c->on();
+            count_on();
             p = a->malloc(op->size);
-            c->off();
+            count_off();
             pointers[op->id] = p;
             sizes[op->id] = op->size;
             failed = p == NULL && op->size > 0;
             break;
         case OP_FREE:
             p = op->id >= 0 ? pointers[op->id] : NULL;
-            c->on();
+            count_on();
             a->free(p);
-            c->off();
+            count_off();
             if (op->id >= 0)
                 pointers[op->id] = NULL;
             break;
         default:
             p = pointers[op->id];
-            c->on();
+            count_on();
             p = replay_realloc(a, p, sizes[op->id], op->size);
-            c->off();
+            count_off();
             pointers[op->id] = p;
             sizes[op->id] = op->size;
             failed = p == NULL && op->size > 0;
         }
     }
+    mem_set_kernel_hooks(NULL, NULL);
     for (size_t id = 0; pointers != NULL && id < ids; id++)
         if (pointers[id] != NULL)
             a->free(pointers[id]);

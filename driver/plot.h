@@ -40,9 +40,9 @@ struct plot_allocator {
 struct plot_results {
     struct plot_allocator *allocators; /* the lecture's order */
     size_t allocator_count;
-    char **traces;                     /* as they first appear */
+    char **traces; /* as they first appear */
     size_t trace_count;
-    struct plot_cell *cells;           /* trace-major */
+    struct plot_cell *cells; /* trace-major */
 };
 
 /* Reads a results file; 0, or -1 with "FILE:LINE: why" in error. */
@@ -50,8 +50,8 @@ int plot_results_load(const char *path, struct plot_results *results,
                       char *error, size_t error_size);
 void plot_results_free(struct plot_results *results);
 
-static inline const struct plot_cell *
-plot_cell(const struct plot_results *r, size_t trace, size_t allocator)
+static inline const struct plot_cell *plot_cell(const struct plot_results *r,
+                                                size_t trace, size_t allocator)
 {
     return &r->cells[trace * r->allocator_count + allocator];
 }
@@ -88,8 +88,8 @@ FILE *plot_file_open(const char *dir, const char *name, char *error,
                      size_t error_size);
 
 /* Closes a file opened above; 0, or -1 with the reason in error. */
-int plot_file_close(FILE *file, const char *dir, const char *name,
-                    char *error, size_t error_size);
+int plot_file_close(FILE *file, const char *dir, const char *name, char *error,
+                    size_t error_size);
 
 /* --- gnuplot (plot_gnuplot.c) ------------------------------------------- */
 
@@ -132,8 +132,8 @@ int plot_timelines(struct plot_output *o);
 
 /* The data files `heaplab run --timeline DIR` writes for a pair. */
 void plot_timeline_paths(const char *dir, const char *trace,
-                         const char *allocator, char *samples,
-                         char *heapmap, size_t size);
+                         const char *allocator, char *samples, char *heapmap,
+                         size_t size);
 
 /* mkdir -p dir; 0, or -1 with errno set. */
 int plot_make_folder(const char *dir);

@@ -17,12 +17,13 @@
 #include <stdio.h>
 #include <string.h>
 
-/* --- the two bar charts --------------------------------------------------- */
+/* --- the two bar charts ---------------------------------------------------
+ */
 
 struct bar_chart {
-    const char *name;        /* util, throughput */
-    const char *what;        /* the script's first comment line */
-    const char *title;       /* first title line */
+    const char *name;  /* util, throughput */
+    const char *what;  /* the script's first comment line */
+    const char *title; /* first title line */
     const char *ylabel;
     const char *summary_row; /* the last cluster's label */
     int throughput;          /* else utilization */
@@ -205,8 +206,7 @@ static int write_bar_script(const struct plot_results *r,
         fputs("set yrange [0:100]\n", out);
     }
     fputs("column_of(name) = ", out);
-    fputs(throughput ? "column(name) / 1000\n" : "100 * column(name)\n",
-          out);
+    fputs(throughput ? "column(name) / 1000\n" : "100 * column(name)\n", out);
     size_t suite_row = r->trace_count;
     for (int group = 0; group < 2; group++) {
         fprintf(out, "%s newhistogram \"\"", group ? ", \\\n    " : "plot");
@@ -227,8 +227,8 @@ static int write_bar_script(const struct plot_results *r,
                     plot_line_type(p->name));
             if (group == 0) {
                 char value[64], legend[256];
-                format_summary(summary_value(p, throughput), throughput,
-                               value, sizeof value);
+                format_summary(summary_value(p, throughput), throughput, value,
+                               sizeof value);
                 snprintf(legend, sizeof legend, "%s (%s)", p->name, value);
                 fputs("title ", out);
                 plot_string(out, legend);
@@ -280,7 +280,8 @@ static int draw_bar_chart(const struct plot_results *r,
     return rc;
 }
 
-/* --- time against space --------------------------------------------------- */
+/* --- time against space ---------------------------------------------------
+ */
 
 /*
  * Where a point's label goes: of eight places around the point, the first
@@ -289,8 +290,14 @@ static int draw_bar_chart(const struct plot_results *r,
  * character of the 1200x700 terminal is about 0.0105 wide, 0.035 high).
  */
 enum label_side {
-    LABEL_RIGHT, LABEL_LEFT, LABEL_ABOVE, LABEL_BELOW,
-    LABEL_ABOVE_RIGHT, LABEL_BELOW_RIGHT, LABEL_ABOVE_LEFT, LABEL_BELOW_LEFT,
+    LABEL_RIGHT,
+    LABEL_LEFT,
+    LABEL_ABOVE,
+    LABEL_BELOW,
+    LABEL_ABOVE_RIGHT,
+    LABEL_BELOW_RIGHT,
+    LABEL_ABOVE_LEFT,
+    LABEL_BELOW_LEFT,
     LABEL_SIDES
 };
 
@@ -311,10 +318,15 @@ static struct label_box label_box(double x, double y, size_t chars,
 {
     static const double CHAR_W = 0.0105, H = 0.035;
     double w = CHAR_W * (double)chars;
-    double dx[LABEL_SIDES] = {1.2 * CHAR_W, -1.2 * CHAR_W - w, -w / 2,
-                              -w / 2,       0.8 * CHAR_W,      0.8 * CHAR_W,
-                              -0.8 * CHAR_W - w, -0.8 * CHAR_W - w};
-    double dy[LABEL_SIDES] = {0, 0, 1.3 * H, -1.3 * H,
+    double dx[LABEL_SIDES] = {1.2 * CHAR_W,
+                              -1.2 * CHAR_W - w,
+                              -w / 2,
+                              -w / 2,
+                              0.8 * CHAR_W,
+                              0.8 * CHAR_W,
+                              -0.8 * CHAR_W - w,
+                              -0.8 * CHAR_W - w};
+    double dy[LABEL_SIDES] = {0,       0,        1.3 * H, -1.3 * H,
                               1.1 * H, -1.1 * H, 1.1 * H, -1.1 * H};
     double x0 = x + dx[side], yc = y + dy[side];
     return (struct label_box){x0, x0 + w, yc - H / 2, yc + H / 2};
@@ -359,10 +371,11 @@ static int write_tradeoff(const struct plot_results *r, const char *dir,
     FILE *out = plot_file_open(dir, "tradeoff.dat", error, size);
     if (out == NULL)
         return -1;
-    fprintf(out, "# time against space: one point per backend, from %s\n"
-                 "# mean_util: mean utilization over the traces; "
-                 "ops_per_sec: all ops / all seconds\n"
-                 "allocator\tmean_util\tops_per_sec\n",
+    fprintf(out,
+            "# time against space: one point per backend, from %s\n"
+            "# mean_util: mean utilization over the traces; "
+            "ops_per_sec: all ops / all seconds\n"
+            "allocator\tmean_util\tops_per_sec\n",
             source);
     double lo = INFINITY, hi = 0;
     for (size_t a = 0; a < r->allocator_count; a++) {
@@ -383,7 +396,8 @@ static int write_tradeoff(const struct plot_results *r, const char *dir,
     double ylo = pow(10, floor(log10(lo) - 0.3));
     double yhi = pow(10, ceil(log10(hi) + 0.3));
 
-    out = plot_script_open(dir, "tradeoff", "time against space: mean "
+    out = plot_script_open(dir, "tradeoff",
+                           "time against space: mean "
                            "utilization and total throughput per backend",
                            error, size);
     if (out == NULL)
@@ -418,12 +432,14 @@ static int write_tradeoff(const struct plot_results *r, const char *dir,
     /* every point and corner note in graph fractions, then the labels */
     enum { MAX_POINTS = 64 };
     struct label_box placed[2 * MAX_POINTS + 4] = {
-        {0, 0.15, 0.84, 1}, {0.85, 1, 0.84, 1}, /* the corner notes */
-        {0, 0.15, 0, 0.16}, {0.85, 1, 0, 0.16},
+        {0, 0.15, 0.84, 1},
+        {0.85, 1, 0.84, 1}, /* the corner notes */
+        {0, 0.15, 0, 0.16},
+        {0.85, 1, 0, 0.16},
     };
     size_t placed_count = 4;
-    size_t points = r->allocator_count < MAX_POINTS ? r->allocator_count
-                                                    : MAX_POINTS;
+    size_t points =
+        r->allocator_count < MAX_POINTS ? r->allocator_count : MAX_POINTS;
     double px[MAX_POINTS], py[MAX_POINTS];
     for (size_t a = 0; a < points; a++) {
         const struct plot_allocator *p = &r->allocators[a];
@@ -439,9 +455,10 @@ static int write_tradeoff(const struct plot_results *r, const char *dir,
     for (size_t a = 0; a < r->allocator_count; a++) {
         const struct plot_allocator *p = &r->allocators[a];
         int lt = plot_line_type(p->name);
-        fprintf(out, "%s \\\n    %s every ::%zu::%zu using "
-                     "(100 * column(\"mean_util\")):(column(\"ops_per_sec\") "
-                     "/ 1000) with points lt %d pt 7 ps 2.5 title ",
+        fprintf(out,
+                "%s \\\n    %s every ::%zu::%zu using "
+                "(100 * column(\"mean_util\")):(column(\"ops_per_sec\") "
+                "/ 1000) with points lt %d pt 7 ps 2.5 title ",
                 a ? "," : "", a ? "''" : "\"tradeoff.dat\"", a, a, lt);
         plot_string(out, p->name);
         enum label_side side = LABEL_RIGHT;
@@ -451,16 +468,18 @@ static int write_tradeoff(const struct plot_results *r, const char *dir,
             placed[placed_count++] =
                 label_box(px[a], py[a], strlen(p->name), side);
         }
-        fprintf(out, ", \\\n    '' every ::%zu::%zu using "
-                     "(100 * column(\"mean_util\")):(column(\"ops_per_sec\") "
-                     "/ 1000):1 with labels %s tc lt %d notitle",
+        fprintf(out,
+                ", \\\n    '' every ::%zu::%zu using "
+                "(100 * column(\"mean_util\")):(column(\"ops_per_sec\") "
+                "/ 1000):1 with labels %s tc lt %d notitle",
                 a, a, LABEL_PLACEMENT[side], lt);
     }
     fputc('\n', out);
     return plot_file_close(out, dir, "tradeoff.gp", error, size);
 }
 
-/* --- all three ------------------------------------------------------------ */
+/* --- all three ------------------------------------------------------------
+ */
 
 int plot_charts(const struct plot_results *r, const char *source,
                 struct plot_output *o)

@@ -56,8 +56,8 @@ static size_t read_all(int fd, char *text, size_t size)
         if (n <= 0)
             break;
         total += (size_t)n;
-        size_t take = (size_t)n < size - 1 - kept ? (size_t)n
-                                                  : size - 1 - kept;
+        size_t take =
+            (size_t)n < size - 1 - kept ? (size_t)n : size - 1 - kept;
         memcpy(text + kept, buffer, take);
         kept += take;
     }

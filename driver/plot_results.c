@@ -92,7 +92,8 @@ static int collect_names(const char *path, const json_t *rows,
     struct name_list allocators = {0}, traces = {0};
     size_t index;
     const json_t *row;
-    json_array_foreach(rows, index, row) {
+    json_array_foreach(rows, index, row)
+    {
         const char *allocator = string_key(row, "allocator");
         const char *trace = string_key(row, "trace");
         if (!json_is_object(row) || allocator == NULL || trace == NULL) {
@@ -112,8 +113,8 @@ static int collect_names(const char *path, const json_t *rows,
             return load_error(error, size, "%s: out of memory", path);
     }
     /* the registry's backends in its order, then the unknown names */
-    r->allocators = calloc(allocators.count ? allocators.count : 1,
-                           sizeof *r->allocators);
+    r->allocators =
+        calloc(allocators.count ? allocators.count : 1, sizeof *r->allocators);
     if (r->allocators == NULL)
         return load_error(error, size, "%s: out of memory", path);
     size_t placed = 0;
@@ -146,9 +147,10 @@ static int read_rows(const char *path, const json_t *rows,
         return load_error(error, size, "%s: out of memory", path);
     size_t index;
     const json_t *row;
-    json_array_foreach(rows, index, row) {
-        size_t t = find_name(r->traces, r->trace_count,
-                             string_key(row, "trace"));
+    json_array_foreach(rows, index, row)
+    {
+        size_t t =
+            find_name(r->traces, r->trace_count, string_key(row, "trace"));
         size_t a = 0;
         while (strcmp(r->allocators[a].name, string_key(row, "allocator")))
             a++;

@@ -15,8 +15,9 @@ int plot_run_prepare(struct plot_run *p, const struct trace *traces,
 {
     if (p->plot_dir != NULL && p->timeline_dir != NULL &&
         strcmp(p->plot_dir, p->timeline_dir) != 0) {
-        fprintf(stderr, "heaplab run: --plot %s draws the timeline it "
-                        "records there: leave out --timeline %s\n",
+        fprintf(stderr,
+                "heaplab run: --plot %s draws the timeline it "
+                "records there: leave out --timeline %s\n",
                 p->plot_dir, p->timeline_dir);
         return 2;
     }
@@ -29,9 +30,10 @@ int plot_run_prepare(struct plot_run *p, const struct trace *traces,
             (p->trace == NULL || strcmp(traces[i].name, p->trace) == 0))
             p->chosen = traces[i].name;
     if (p->chosen == NULL && p->trace != NULL) {
-        fprintf(stderr, "heaplab run: --plot-trace %s: no trace of this "
-                        "run is called that (a trace's name is its file "
-                        "name without .rep)\n",
+        fprintf(stderr,
+                "heaplab run: --plot-trace %s: no trace of this "
+                "run is called that (a trace's name is its file "
+                "name without .rep)\n",
                 p->trace);
         return 2;
     }
@@ -85,8 +87,8 @@ int plot_run_finish(struct plot_run *p, const struct report *report,
         return 2;
     }
     fflush(stdout);
-    struct plot_output o = {.dir = p->plot_dir, .only_trace = p->chosen,
-                            .out = stdout};
+    struct plot_output o = {
+        .dir = p->plot_dir, .only_trace = p->chosen, .out = stdout};
     putchar('\n');
     int plotted = plot_all(path, &o, "run");
     return plotted > status ? plotted : status;

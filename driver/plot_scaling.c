@@ -20,6 +20,12 @@
 
 enum { MAX_SIZES = 32, MAX_BACKENDS = 64 };
 
+/* What the axes must hold: the largest size, the throughputs (ops/s). */
+struct scaling_range {
+    size_t largest_ops;
+    double slowest, fastest;
+};
+
 /* 1000, 3000, 10000, 30000, ... up to max_ops. */
 static size_t scaling_sizes(size_t max_ops, size_t sizes[MAX_SIZES])
 {
@@ -65,12 +71,15 @@ static void write_header(FILE *out, const struct scaling_options *o,
 
 /* Runs every backend still in the race on one trace; writes the row. */
 static void run_size(const struct scaling_options *o, const struct trace *t,
-                     const char *pattern, int *stopped, FILE *out)
+                     const char *pattern, int *stopped, FILE *out,
+                     struct scaling_range *range)
 {
     struct replay_options replay = {.repeat = o->repeat};
     struct runner_options limits = {.timeout_seconds = o->timeout_seconds,
                                     .output_keep = 256};
     fprintf(out, "%zu", t->num_ops);
+    if (t->num_ops > range->largest_ops)
+        range->largest_ops = t->num_ops;
     for (size_t a = 0; a < o->allocator_count; a++) {
         const struct allocator *backend = o->allocators[a];
         if (stopped[a]) {
@@ -81,6 +90,8 @@ static void run_size(const struct scaling_options *o, const struct trace *t,
         runner_run(backend, t, &replay, &limits, &r, NULL);
         if (r.status == RUN_OK && r.ops_per_sec > 0) {
             fprintf(out, "\t%.1f", r.ops_per_sec);
+            range->slowest = fmin(range->slowest, r.ops_per_sec);
+            range->fastest = fmax(range->fastest, r.ops_per_sec);
             if (o->progress != NULL)
                 fprintf(o->progress, "  %-14s %9zu ops  %-8s %12.1f Kops/s\n",
                         pattern, t->num_ops, backend->name,
@@ -103,14 +114,15 @@ static void run_size(const struct scaling_options *o, const struct trace *t,
 }
 
 static int measure_pattern(const struct scaling_options *o, const char *dir,
-                           const char *name)
+                           const char *name, struct scaling_range *range)
 {
     char error[512];
     const struct gen_pattern *pattern = gen_find(name);
     double ratio;
     if (pattern == NULL) {
-        fprintf(stderr, "heaplab bench: no pattern '%s' (heaplab gen "
-                        "--list names them)\n",
+        fprintf(stderr,
+                "heaplab bench: no pattern '%s' (heaplab gen "
+                "--list names them)\n",
                 name);
         return -1;
     }
@@ -143,7 +155,7 @@ static int measure_pattern(const struct scaling_options *o, const char *dir,
             snprintf(path, sizeof path, "%s-%zu", name, t.num_ops);
             t.path = strdup(path);
         }
-        run_size(o, &t, name, stopped, out);
+        run_size(o, &t, name, stopped, out, range);
         trace_free(&t);
     }
     if (plot_file_close(out, dir, file, error, sizeof error) != 0) {
@@ -153,10 +165,12 @@ static int measure_pattern(const struct scaling_options *o, const char *dir,
     return 0;
 }
 
-static int write_script(const struct scaling_options *o, const char *dir)
+static int write_script(const struct scaling_options *o, const char *dir,
+                        const struct scaling_range *range)
 {
     char error[512];
-    FILE *out = plot_script_open(dir, "scaling", "throughput against trace "
+    FILE *out = plot_script_open(dir, "scaling",
+                                 "throughput against trace "
                                  "size, log-log, one line per backend",
                                  error, sizeof error);
     if (out == NULL) {
@@ -179,10 +193,17 @@ static int write_script(const struct scaling_options *o, const char *dir)
     fprintf(out, "%zu margins 0.08, 0.86, 0.12, 0.84 spacing 0.07 title ",
             o->pattern_count);
     plot_string(out, title);
-    fputs("\nset logscale xy\n"
+    /* the same axes in every panel, whole decades */
+    double slowest = range->fastest > 0 ? range->slowest : 1000;
+    double fastest = range->fastest > 0 ? range->fastest : 10000;
+    fprintf(out, "\nset xrange [%g:%g]\nset yrange [%g:%g]\n",
+            SCALING_MIN_OPS / 1.5, (double)range->largest_ops * 1.5,
+            pow(10, floor(log10(slowest))), pow(10, ceil(log10(fastest))));
+    fputs("set logscale xy\n"
           "set format x \"%.0s%c\"\n"
+          "set format y \"%.0s%c\"\n"
           "set xlabel \"trace size (ops)\"\n"
-          "set ylabel \"throughput (Kops/s)\"\n"
+          "set ylabel \"throughput (ops per second)\"\n"
           "set grid lc rgb \"#d0d0d0\" lw 1 dt solid\n"
           "set key at screen 0.87, screen 0.80 left top vertical "
           "samplen 2 spacing 1.3\n",
@@ -198,8 +219,9 @@ static int write_script(const struct scaling_options *o, const char *dir)
         fprintf(out, "plot \"scaling-%s.dat\"", o->patterns[p]);
         for (size_t a = 0; a < o->allocator_count; a++) {
             const char *name = o->allocators[a]->name;
-            fprintf(out, "%s using \"ops\":(column(\"%s\") / 1000) with "
-                         "linespoints lt %d title ",
+            fprintf(out,
+                    "%s using \"ops\":(column(\"%s\")) with "
+                    "linespoints lt %d title ",
                     a ? ", \\\n     ''" : " \\\n    ", name,
                     plot_line_type(name));
             plot_string(out, name);
@@ -213,12 +235,12 @@ static int write_script(const struct scaling_options *o, const char *dir)
 int scaling_measure(const struct scaling_options *o, const char *dir)
 {
     if (o->allocator_count > MAX_BACKENDS) {
-        fprintf(stderr, "heaplab bench: at most %d backends\n",
-                MAX_BACKENDS);
+        fprintf(stderr, "heaplab bench: at most %d backends\n", MAX_BACKENDS);
         return -1;
     }
+    struct scaling_range range = {.slowest = INFINITY};
     for (size_t p = 0; p < o->pattern_count; p++)
-        if (measure_pattern(o, dir, o->patterns[p]) != 0)
+        if (measure_pattern(o, dir, o->patterns[p], &range) != 0)
             return -1;
-    return write_script(o, dir);
+    return write_script(o, dir, &range);
 }

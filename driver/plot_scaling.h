@@ -23,10 +23,10 @@ struct scaling_options {
     size_t allocator_count;
     const char *patterns[SCALING_MAX_PATTERNS]; /* gen patterns */
     size_t pattern_count;
-    size_t max_ops;          /* the largest trace, in ops (about) */
-    double timeout_seconds;  /* per run */
-    unsigned repeat;         /* timed replays per run */
-    FILE *progress;          /* a line per run; NULL: quiet */
+    size_t max_ops;         /* the largest trace, in ops (about) */
+    double timeout_seconds; /* per run */
+    unsigned repeat;        /* timed replays per run */
+    FILE *progress;         /* a line per run; NULL: quiet */
 };
 
 /*

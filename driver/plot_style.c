@@ -19,7 +19,7 @@
 
 #include "heaplab/registry.h"
 
-enum { REGISTRY_TYPES = 16, SPARE_TYPES = 8 };
+enum { REGISTRY_TYPES = 32, SPARE_TYPES = 8 };
 
 static const char *const PALETTE[REGISTRY_TYPES + SPARE_TYPES] = {
     /* registry places 0-6: minimal pad list dlist bins mmap libc */
@@ -27,10 +27,13 @@ static const char *const PALETTE[REGISTRY_TYPES + SPARE_TYPES] = {
     "#555555",
     /* later registry places */
     "#B8860B", "#882255", "#44AA99", "#332288", "#999933", "#AA4499",
-    "#117733", "#88CCEE", "#661100",
+    "#117733", "#88CCEE", "#661100", "#6699CC", "#AA4466", "#4B0092",
+    "#33A02C", "#994F00", "#006CD1", "#E1BE6A", "#40B0A6", "#FB9A99",
+    "#CAB2D6", "#6A3D9A", "#B15928", "#1F78B4", "#A6CEE3", "#FDBF6F",
+    "#E31A1C",
     /* names the registry does not know */
-    "#6699CC", "#AA4466", "#4B0092", "#1AFF1A", "#994F00", "#006CD1",
-    "#E1BE6A", "#40B0A6",
+    "#8C564B", "#E377C2", "#BCBD22", "#17BECF", "#9467BD", "#2CA02C",
+    "#D62728", "#FF7F0E",
 };
 
 int plot_line_type(const char *allocator)
@@ -62,8 +65,8 @@ void plot_file_name(const char *name, char *out, size_t size)
     for (; *name && n + 1 < size; name++) {
         char c = *name;
         int keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                   (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '+' ||
-                   c == '-';
+                   (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+                   c == '+' || c == '-';
         out[n++] = keep ? c : '_';
     }
     if (size > 0)
@@ -103,8 +106,8 @@ FILE *plot_file_open(const char *dir, const char *name, char *error,
     return file;
 }
 
-int plot_file_close(FILE *file, const char *dir, const char *name,
-                    char *error, size_t error_size)
+int plot_file_close(FILE *file, const char *dir, const char *name, char *error,
+                    size_t error_size)
 {
     int failed = ferror(file) != 0;
     failed |= fclose(file) != 0;

@@ -30,10 +30,10 @@
 enum { NAME_MAX_LENGTH = 256 };
 
 struct data_file {
-    char file[NAME_MAX_LENGTH];      /* in the plots' folder */
+    char file[NAME_MAX_LENGTH]; /* in the plots' folder */
     char trace[NAME_MAX_LENGTH];
     char allocator[NAME_MAX_LENGTH];
-    int heapmap;                     /* else samples */
+    int heapmap; /* else samples */
     uint64_t ops, window, op, footprint, heap_bytes, live_payload;
     int at_peak;
 };
@@ -54,7 +54,8 @@ void plot_timeline_paths(const char *dir, const char *trace,
     snprintf(heapmap, size, "%s/heapmap-%s-%s.dat", dir, t, a);
 }
 
-/* --- finding the data ----------------------------------------------------- */
+/* --- finding the data -----------------------------------------------------
+ */
 
 /* Opens DIR/FILE for reading, or NULL (errno set). */
 static FILE *open_data(const char *dir, const char *file)
@@ -68,8 +69,7 @@ static FILE *open_data(const char *dir, const char *file)
 }
 
 /* Reads the '#' lines of a data file; 0 when it is one of ours. */
-static int read_header(const char *dir, const char *name,
-                       struct data_file *d)
+static int read_header(const char *dir, const char *name, struct data_file *d)
 {
     FILE *in = open_data(dir, name);
     if (in == NULL)
@@ -158,12 +158,12 @@ static int find_data(const char *dir, const char *only_trace,
     }
     closedir(d);
     if (found->count > 1)
-        qsort(found->files, found->count, sizeof *found->files,
-              compare_files);
+        qsort(found->files, found->count, sizeof *found->files, compare_files);
     return 0;
 }
 
-/* --- the timeline --------------------------------------------------------- */
+/* --- the timeline ---------------------------------------------------------
+ */
 
 /* The largest footprint in a samples file (for the axis unit). */
 static uint64_t largest_footprint(const char *dir, const char *file)
@@ -254,7 +254,8 @@ static int write_timeline(struct plot_output *o, const struct data_file *files,
     double divisor;
     byte_unit(top, &unit, &divisor);
 
-    FILE *out = plot_script_open(o->dir, name, "heap footprint and live "
+    FILE *out = plot_script_open(o->dir, name,
+                                 "heap footprint and live "
                                  "payload against op number, one curve per "
                                  "backend",
                                  error, size);
@@ -262,8 +263,9 @@ static int write_timeline(struct plot_output *o, const struct data_file *files,
         return -1;
     char title[2048], every[64];
     if (files[0].window > 1)
-        snprintf(every, sizeof every, "each point: the largest value of %"
-                 PRIu64 " ops", files[0].window);
+        snprintf(every, sizeof every,
+                 "each point: the largest value of %" PRIu64 " ops",
+                 files[0].window);
     else
         snprintf(every, sizeof every, "one point per op");
     snprintf(title, sizeof title,
@@ -301,8 +303,9 @@ static int write_timeline(struct plot_output *o, const struct data_file *files,
             "with filledcurves x1 lc rgb \"#c0c0c0\" title \"live payload\"",
             files[0].file);
     for (size_t i = 0; i < count; i++) {
-        fprintf(out, ", \\\n     \"%s\" using \"op\":(column(\"footprint\") "
-                     "/ unit) with lines lt %d title ",
+        fprintf(out,
+                ", \\\n     \"%s\" using \"op\":(column(\"footprint\") "
+                "/ unit) with lines lt %d title ",
                 files[i].file, plot_line_type(files[i].allocator));
         plot_string(out, files[i].allocator);
     }
@@ -314,7 +317,8 @@ static int write_timeline(struct plot_output *o, const struct data_file *files,
     return plot_draw(o, name);
 }
 
-/* --- the heap map --------------------------------------------------------- */
+/* --- the heap map ---------------------------------------------------------
+ */
 
 enum piece_kind { PIECE_FREE, PIECE_OVERHEAD, PIECE_PAYLOAD };
 
@@ -337,8 +341,8 @@ static void grid_piece(struct grid *g, uint64_t from, uint64_t to,
         uint64_t row = from / g->row_bytes;
         uint64_t row_end = (row + 1) * g->row_bytes;
         uint64_t end = to < row_end ? to : row_end;
-        fprintf(g->out, "%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%d\t%" PRIu64
-                        "\n",
+        fprintf(g->out,
+                "%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%d\t%" PRIu64 "\n",
                 row, from - row * g->row_bytes, end - row * g->row_bytes,
                 (int)kind, block);
         from = end;
@@ -397,8 +401,8 @@ static long write_grid(struct plot_output *o, const struct data_file *d,
 
 static void percent_of(uint64_t part, uint64_t whole, char *out, size_t size)
 {
-    snprintf(out, size, "%.1f%%", whole ? 100.0 * (double)part / (double)whole
-                                        : 0.0);
+    snprintf(out, size, "%.1f%%",
+             whole ? 100.0 * (double)part / (double)whole : 0.0);
 }
 
 static int write_heap_map(struct plot_output *o, const struct data_file *d,
@@ -423,18 +427,21 @@ static int write_heap_map(struct plot_output *o, const struct data_file *d,
     double divisor;
     byte_unit(g.row_bytes, &unit, &divisor);
 
-    FILE *out = plot_script_open(o->dir, name, "heap map: the blocks of one "
+    FILE *out = plot_script_open(o->dir, name,
+                                 "heap map: the blocks of one "
                                  "backend's heap, from its walk()",
                                  error, size);
     if (out == NULL)
         return -1;
     char when[128], payload[16], overhead[16], free_bytes[16], title[1024];
     if (d->at_peak)
-        snprintf(when, sizeof when, "after op %" PRIu64 " of %" PRIu64
-                 ", when the footprint peaked", d->op, d->ops);
-    else
-        snprintf(when, sizeof when, "after op %" PRIu64 " of %" PRIu64,
+        snprintf(when, sizeof when,
+                 "after op %" PRIu64 " of %" PRIu64
+                 ", when the footprint peaked",
                  d->op, d->ops);
+    else
+        snprintf(when, sizeof when, "after op %" PRIu64 " of %" PRIu64, d->op,
+                 d->ops);
     percent_of(g.bytes[PIECE_PAYLOAD], d->heap_bytes, payload, sizeof payload);
     percent_of(g.bytes[PIECE_OVERHEAD], d->heap_bytes, overhead,
                sizeof overhead);
@@ -473,32 +480,33 @@ static int write_heap_map(struct plot_output *o, const struct data_file *d,
     for (uint64_t r = 0; r < rows; r += step)
         fprintf(out, "%s\"%.0f\" %" PRIu64, r ? ", " : "",
                 (double)(r * g.row_bytes) / divisor, r);
-    fprintf(out,
-            ")\n"
-            "set ytics nomirror scale 0\n"
-            "set xtics nomirror out\n"
-            "set style fill solid 1.0 noborder\n"
-            "set key outside bottom center horizontal maxrows 1 "
-            "samplen 1.5 height 0.6 width -4\n"
-            "# a piece of kind k (2 payload, 1 overhead, 0 free): x from "
-            "x0 to x1 on row y\n"
-            "x0(k) = column(\"from\") / unit\n"
-            "x1(k) = column(\"to\") / unit\n"
-            "y(k) = column(\"kind\") == k ? column(\"row\") : NaN\n"
-            "half = 0.42  # half the height of a row's strip\n"
-            "plot \"%s\" \\\n"
-            "       using ((x0(2) + x1(2)) / 2):(y(2)):(x0(2)):(x1(2)):"
-            "(y(2) - half):(y(2) + half) \\\n"
-            "       with boxxyerror lt %d title \"payload (bytes asked for)\", "
-            "\\\n"
-            "     '' using ((x0(1) + x1(1)) / 2):(y(1)):(x0(1)):(x1(1)):"
-            "(y(1) - half):(y(1) + half) \\\n"
-            "       with boxxyerror lc rgb \"%s\" title \"overhead (headers, "
-            "padding)\", \\\n"
-            "     '' using ((x0(0) + x1(0)) / 2):(y(0)):(x0(0)):(x1(0)):"
-            "(y(0) - half):(y(0) + half) \\\n"
-            "       with boxxyerror lc rgb \"#c8c8c8\" title \"free block\"\n",
-            grid_file, lt, light);
+    fprintf(
+        out,
+        ")\n"
+        "set ytics nomirror scale 0\n"
+        "set xtics nomirror out\n"
+        "set style fill solid 1.0 noborder\n"
+        "set key outside bottom center horizontal maxrows 1 "
+        "samplen 1.5 height 0.6 width -4\n"
+        "# a piece of kind k (2 payload, 1 overhead, 0 free): x from "
+        "x0 to x1 on row y\n"
+        "x0(k) = column(\"from\") / unit\n"
+        "x1(k) = column(\"to\") / unit\n"
+        "y(k) = column(\"kind\") == k ? column(\"row\") : NaN\n"
+        "half = 0.42  # half the height of a row's strip\n"
+        "plot \"%s\" \\\n"
+        "       using ((x0(2) + x1(2)) / 2):(y(2)):(x0(2)):(x1(2)):"
+        "(y(2) - half):(y(2) + half) \\\n"
+        "       with boxxyerror lt %d title \"payload (bytes asked for)\", "
+        "\\\n"
+        "     '' using ((x0(1) + x1(1)) / 2):(y(1)):(x0(1)):(x1(1)):"
+        "(y(1) - half):(y(1) + half) \\\n"
+        "       with boxxyerror lc rgb \"%s\" title \"overhead (headers, "
+        "padding)\", \\\n"
+        "     '' using ((x0(0) + x1(0)) / 2):(y(0)):(x0(0)):(x1(0)):"
+        "(y(0) - half):(y(0) + half) \\\n"
+        "       with boxxyerror lc rgb \"#c8c8c8\" title \"free block\"\n",
+        grid_file, lt, light);
     char file[2 * NAME_MAX_LENGTH + 32];
     snprintf(file, sizeof file, "%s.gp", name);
     if (plot_file_close(out, o->dir, file, error, size) != 0)
@@ -506,7 +514,8 @@ static int write_heap_map(struct plot_output *o, const struct data_file *d,
     return plot_draw(o, name);
 }
 
-/* --- both ----------------------------------------------------------------- */
+/* --- both -----------------------------------------------------------------
+ */
 
 /* Is there a heap map of allocator on trace among files? */
 static int has_heap_map(const struct data_files *found, const char *trace,
@@ -553,9 +562,8 @@ int plot_timelines(struct plot_output *o)
             if (!found.files[j].heapmap && samples_count < 64)
                 samples[samples_count++] = found.files[j];
         error[0] = '\0';
-        if (samples_count > 0 &&
-            write_timeline(o, samples, samples_count, error, sizeof error) !=
-                0)
+        if (samples_count > 0 && write_timeline(o, samples, samples_count,
+                                                error, sizeof error) != 0)
             rc = report_error(o, error);
         for (size_t j = i; j < end; j++) {
             error[0] = '\0';

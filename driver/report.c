@@ -277,7 +277,8 @@ void report_csv(FILE *out, const struct report *report)
 
 /* --- JSON --------------------------------------------------------------- */
 
-void json_string(FILE *out, const char *s)
+/* s as a JSON string, quotes included. */
+static void write_json_string(FILE *out, const char *s)
 {
     fputc('"', out);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -313,12 +314,12 @@ void report_json(FILE *out, const struct report *report)
         const struct run_result *r = &row->result;
         fputs(i ? ",\n  {" : "\n  {", out);
         fputs("\"allocator\": ", out);
-        json_string(out, row->allocator);
+        write_json_string(out, row->allocator);
         fputs(", \"trace\": ", out);
-        json_string(out, row->trace);
+        write_json_string(out, row->trace);
         fprintf(out, ", \"status\": \"%s\", \"message\": ",
                 run_status_name(r->status));
-        json_string(out, r->message);
+        write_json_string(out, r->message);
         fprintf(out, ", \"ops\": %llu", (unsigned long long)r->ops);
         json_number(out, "util", r->util, "%.6f");
         fprintf(out, ", \"peak_payload\": %llu, \"peak_footprint\": %llu",
@@ -349,7 +350,7 @@ void report_json(FILE *out, const struct report *report)
         struct report_summary s;
         report_summarize(report, name, &s);
         fputs(shown++ ? ",\n  " : "\n  ", out);
-        json_string(out, name);
+        write_json_string(out, name);
         fprintf(out, ": {\"runs\": %zu, \"passed\": %zu", s.runs, s.passed);
         json_number(out, "mean_util", s.mean_util, "%.6f");
         fprintf(out, ", \"ops\": %.0f, \"timed_ops\": %.0f", s.ops,

@@ -71,7 +71,4 @@ void report_table(FILE *out, const struct report *report);
 void report_csv(FILE *out, const struct report *report);
 void report_json(FILE *out, const struct report *report);
 
-/* Writes s as a JSON string (quotes included). */
-void json_string(FILE *out, const char *s);
-
 #endif /* HEAPLAB_REPORT_H */

@@ -40,6 +40,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "heaplab/memlib.h"
@@ -50,6 +51,7 @@ enum {
     MIN_SAMPLES = 15,
     MAX_SAMPLES = 1000,
     MAX_BATCH = 1 << 20, /* passes per sample, for an empty trace */
+    RETRIES = 4,         /* interrupted passes re-run, per pass kept */
 };
 static const double WARMUP_SECONDS = 0.02;
 static const double SAMPLE_SECONDS = 0.002;
@@ -120,17 +122,35 @@ static int compare_doubles(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
-/* k passes; their mean in seconds, or negative when one failed. */
+/* Context switches of this thread so far, voluntary or not. */
+static long context_switches(void)
+{
+    struct rusage usage;
+    if (getrusage(RUSAGE_THREAD, &usage) != 0)
+        return 0;
+    return usage.ru_nvcsw + usage.ru_nivcsw;
+}
+
+/*
+ * k passes that no context switch interrupted; their mean in seconds, or
+ * negative when one failed.  After RETRIES * k interrupted passes, the
+ * interrupted ones count too (a machine that never lets a pass finish).
+ */
 static double batch(const struct allocator *a, const struct trace *t,
                     void **pointers, uint64_t *sizes, size_t limit,
                     unsigned k)
 {
     double sum = 0;
-    for (unsigned i = 0; i < k; i++) {
+    unsigned kept = 0, retries = 0;
+    while (kept < k) {
+        long before = context_switches();
         double seconds = timed_pass(a, t, pointers, sizes, limit);
         if (seconds < 0)
             return -1;
+        if (context_switches() != before && retries++ < RETRIES * k)
+            continue;
         sum += seconds;
+        kept++;
     }
     return sum / k;
 }

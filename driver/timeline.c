@@ -45,8 +45,8 @@ static struct {
     const struct allocator *a;
     uint64_t num_ops;
     uint64_t window;
-    uint64_t done;           /* ops recorded */
-    struct sample pending;   /* the window being filled */
+    uint64_t done;         /* ops recorded */
+    struct sample pending; /* the window being filled */
     struct page_array samples;
     /* the heap map */
     uint64_t largest_footprint;
@@ -58,7 +58,8 @@ static struct {
     int walk_failed;
 } tl;
 
-/* --- the heap map --------------------------------------------------------- */
+/* --- the heap map ---------------------------------------------------------
+ */
 
 static void visit_block(const void *block, size_t size, int used, void *arg)
 {
@@ -76,8 +77,7 @@ static void visit_block(const void *block, size_t size, int used, void *arg)
     };
     if (!used || tl.driver == NULL || size == 0)
         return;
-    const struct block_record *live =
-        blocks_overlap(tl.driver, start, size);
+    const struct block_record *live = blocks_overlap(tl.driver, start, size);
     if (live != NULL && live->payload >= start) {
         b->payload_offset = (uint64_t)(live->payload - start);
         b->payload_size = live->size;
@@ -104,7 +104,8 @@ static void take_heap_map(uint64_t op, uint64_t footprint)
     tl.map_taken = 1;
 }
 
-/* --- recording ------------------------------------------------------------ */
+/* --- recording ------------------------------------------------------------
+ */
 
 void timeline_begin(const struct timeline_request *request,
                     const struct allocator *a, uint64_t num_ops)
@@ -171,7 +172,8 @@ void timeline_sample(uint64_t index, struct blocks *blocks)
         tl.largest_footprint = stats.footprint;
 }
 
-/* --- the files ------------------------------------------------------------ */
+/* --- the files ------------------------------------------------------------
+ */
 
 static int open_output(const char *path)
 {
@@ -188,7 +190,8 @@ static void write_samples(const char *path)
     if (fd < 0)
         return;
     dprintf(fd,
-            TIMELINE_SAMPLES_MAGIC "\n"
+            TIMELINE_SAMPLES_MAGIC
+            "\n"
             "# trace\t%s\n"
             "# allocator\t%s\n"
             "# ops\t%llu\n"
@@ -196,9 +199,8 @@ static void write_samples(const char *path)
             "# each point: the largest footprint and the largest live "
             "payload (bytes) of the window of ops ending at op\n"
             "op\tfootprint\tpayload\n",
-            tl.request->trace_name ? tl.request->trace_name : "?",
-            tl.a->name, (unsigned long long)tl.num_ops,
-            (unsigned long long)tl.window);
+            tl.request->trace_name ? tl.request->trace_name : "?", tl.a->name,
+            (unsigned long long)tl.num_ops, (unsigned long long)tl.window);
     const struct sample *s = tl.samples.items;
     for (size_t i = 0; i < tl.samples.count; i++)
         dprintf(fd, "%llu\t%llu\t%llu\n", (unsigned long long)s[i].op,
@@ -214,7 +216,8 @@ static void write_heap_map(const char *path)
         return;
     int at_peak = tl.request->heapmap_op == 0;
     dprintf(fd,
-            TIMELINE_HEAPMAP_MAGIC "\n"
+            TIMELINE_HEAPMAP_MAGIC
+            "\n"
             "# trace\t%s\n"
             "# allocator\t%s\n"
             "# ops\t%llu\n"
@@ -225,18 +228,16 @@ static void write_heap_map(const char *path)
             "# live_payload\t%llu\n"
             "# one line per block of the heap, in address order (bytes)\n"
             "offset\tsize\tused\tpayload_offset\tpayload_size\n",
-            tl.request->trace_name ? tl.request->trace_name : "?",
-            tl.a->name, (unsigned long long)tl.num_ops,
-            (unsigned long long)tl.map_op, at_peak ? "peak" : "op",
-            (unsigned long long)tl.map_footprint,
+            tl.request->trace_name ? tl.request->trace_name : "?", tl.a->name,
+            (unsigned long long)tl.num_ops, (unsigned long long)tl.map_op,
+            at_peak ? "peak" : "op", (unsigned long long)tl.map_footprint,
             (unsigned long long)tl.map_heap_bytes,
             (unsigned long long)tl.map_payload);
     const struct heap_block *b = tl.kept.items;
     for (size_t i = 0; i < tl.kept.count; i++)
         dprintf(fd, "%llu\t%llu\t%d\t%llu\t%llu\n",
-                (unsigned long long)b[i].offset,
-                (unsigned long long)b[i].size, b[i].used,
-                (unsigned long long)b[i].payload_offset,
+                (unsigned long long)b[i].offset, (unsigned long long)b[i].size,
+                b[i].used, (unsigned long long)b[i].payload_offset,
                 (unsigned long long)b[i].payload_size);
     close(fd);
 }
@@ -246,9 +247,9 @@ void timeline_end(void)
     if (tl.request == NULL)
         return;
     const struct sample *last =
-        tl.samples.count ? (struct sample *)tl.samples.items +
-                               (tl.samples.count - 1)
-                         : NULL;
+        tl.samples.count
+            ? (struct sample *)tl.samples.items + (tl.samples.count - 1)
+            : NULL;
     if (last != NULL && last->op < tl.done) {
         /* the replay stopped inside a window: keep what it saw */
         struct sample *s = page_array_push(&tl.samples);
@@ -259,8 +260,7 @@ void timeline_end(void)
     }
     if (tl.request->samples_path != NULL)
         write_samples(tl.request->samples_path);
-    if (tl.request->heapmap_path != NULL && tl.a->walk != NULL &&
-        tl.map_taken)
+    if (tl.request->heapmap_path != NULL && tl.a->walk != NULL && tl.map_taken)
         write_heap_map(tl.request->heapmap_path);
     page_array_free(&tl.samples);
     page_array_free(&tl.blocks);

@@ -23,9 +23,9 @@
 
 struct student {
     char *name;
-    pid_t pid;       /* while being graded */
-    int state;       /* enum student_state */
-    json_t *result;  /* extra_data.heaplab of its results.json */
+    pid_t pid;      /* while being graded */
+    int state;      /* enum student_state */
+    json_t *result; /* extra_data.heaplab of its results.json */
     char failure[256];
 };
 
@@ -96,8 +96,8 @@ static json_t *read_result(const char *out, const char *name)
     char path[PATH_MAX * 2];
     snprintf(path, sizeof path, "%s/%s/results.json", out, name);
     json_t *all = json_load_file(path, 0, NULL);
-    json_t *mine = json_object_get(json_object_get(all, "extra_data"),
-                                   "heaplab");
+    json_t *mine =
+        json_object_get(json_object_get(all, "extra_data"), "heaplab");
     if (json_is_object(mine))
         json_incref(mine);
     else
@@ -131,14 +131,14 @@ static double component_score(const json_t *r, const char *name)
 static void summarize(const json_t *r, char *verdicts, size_t size,
                       char *first, size_t first_size)
 {
-    static const char *const names[] = {"ok",      "error",   "crash",
-                                        "timeout", "oom",     "not run",
-                                        "internal"};
+    static const char *const names[] = {"ok",  "error",   "crash",   "timeout",
+                                        "oom", "not run", "internal"};
     size_t counts[7] = {0};
     first[0] = '\0';
     size_t index;
     const json_t *t;
-    json_array_foreach(json_object_get(r, "traces"), index, t) {
+    json_array_foreach(json_object_get(r, "traces"), index, t)
+    {
         const char *v = json_string_value(json_object_get(t, "verdict"));
         for (size_t i = 0; v != NULL && i < 7; i++)
             if (strcmp(v, names[i]) == 0)
@@ -174,8 +174,7 @@ static int write_gradebook(const char *path, const struct student *students,
         csv_field(&s, st->name, 0);
         if (r == NULL) {
             text_append(&s, ",,,,,,,,,,");
-            csv_field(&s, st->state == FAILED ? st->failure : "not graded",
-                      1);
+            csv_field(&s, st->state == FAILED ? st->failure : "not graded", 1);
             continue;
         }
         char number[64], verdicts[160], first[320];
@@ -197,8 +196,7 @@ static int write_gradebook(const char *path, const struct student *students,
             const json_t *v =
                 json_object_get(json_object_get(c, values[k]), "value");
             if (json_is_number(v))
-                snprintf(number, sizeof number, "%.4f",
-                         json_number_value(v));
+                snprintf(number, sizeof number, "%.4f", json_number_value(v));
             else
                 number[0] = '\0';
             csv_field(&s, number, 0);
@@ -280,9 +278,8 @@ int grade_batch(const struct rubric *rubric,
     }
     size_t skipped = 0;
     for (size_t i = 0; i < count; i++) {
-        if (!batch->force &&
-            (students[i].result = read_result(batch->out,
-                                              students[i].name)) != NULL) {
+        if (!batch->force && (students[i].result = read_result(
+                                  batch->out, students[i].name)) != NULL) {
             students[i].state = SKIPPED;
             skipped++;
         }
@@ -347,8 +344,8 @@ int grade_batch(const struct rubric *rubric,
     }
     printf("graded %zu of %zu submissions in %s (%zu already done, %zu "
            "failed); gradebook %s, reports in %s/\n",
-           finished - skipped, count, batch->dir, skipped, failed,
-           batch->csv, batch->out);
+           finished - skipped, count, batch->dir, skipped, failed, batch->csv,
+           batch->out);
     for (size_t i = 0; i < count; i++) {
         json_decref(students[i].result);
         free(students[i].name);

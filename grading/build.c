@@ -22,7 +22,7 @@
 #include "text.h"
 
 enum {
-    LINK_WORDS_MAX = 256,     /* words on one line of link.txt */
+    LINK_WORDS_MAX = 256, /* words on one line of link.txt */
     SOURCE_BYTES_MAX = 4 << 20,
     COMPILER_OUTPUT_KEEP = 256 << 10,
     FEEDBACK_LINES = 40,
@@ -113,6 +113,14 @@ static int find_program(const char *name, char *out, size_t size)
 
 /* --- steps -------------------------------------------------------------- */
 
+/* A file the rubric names is compiled when it is a .c, copied only when
+ * it is a header. */
+static int is_source(const char *name)
+{
+    size_t n = strlen(name);
+    return n >= 2 && strcmp(name + n - 2, ".c") == 0;
+}
+
 static int copy_file(const char *from, const char *to)
 {
     int in = open(from, O_RDONLY | O_CLOEXEC);
@@ -161,13 +169,16 @@ static void list_folder(const char *submission, char **feedback)
     }
     closedir(d);
     qsort(names, count, sizeof *names, compare_names);
-    text_append(feedback, count == 0 ? "The submission is empty." : "It "
-                                                                    "holds:");
+    text_append(feedback, count == 0 ? "The submission is empty."
+                                     : "It "
+                                       "holds:");
     for (size_t i = 0; i < count; i++) {
         char *clean = text_trim(names[i] ? names[i] : "?",
                                 strlen(names[i] ? names[i] : "?"), 0, 1, 80);
         text_append(feedback, " %s%s", clean ? clean : "?",
-                    i + 1 < count ? "," : more ? "" : ".");
+                    i + 1 < count ? ","
+                    : more        ? ""
+                                  : ".");
         free(clean);
         free(names[i]);
     }
@@ -278,6 +289,8 @@ static int check_symbols(const struct rubric *r, const char *folder,
         return 0; /* nothing forbidden, or no binutils: nothing to check */
     int refused = 0;
     for (size_t i = 0; i < r->files.count; i++) {
+        if (!is_source(r->files.names[i]))
+            continue;
         char object[RUBRIC_NAME_MAX + 16];
         snprintf(object, sizeof object, "obj/%s.o", r->files.names[i]);
         char *argv[] = {nm, "-u", "-P", object, NULL};
@@ -316,9 +329,22 @@ static const char *find_after(const char *text, const char *needle)
     return at != NULL ? at + strlen(needle) : NULL;
 }
 
+/* Removes every occurrence of "FOLDER/" from text, in place: the linker
+ * names heaplab's objects by their full paths, which say nothing to a
+ * student. */
+static void drop_folder(char *text, const char *folder)
+{
+    size_t n = strlen(folder);
+    if (text == NULL || n == 0)
+        return;
+    char *at;
+    while ((at = strstr(text, folder)) != NULL && at[n] == '/')
+        memmove(at, at + n + 1, strlen(at + n + 1) + 1);
+}
+
 /* Words after "undefined reference to `" etc. a person can act on. */
-static void explain_link_error(const struct rubric *r, const char *said,
-                               struct build *b)
+static void explain_link_error(const struct rubric *r, char *said,
+                               const char *root, struct build *b)
 {
     char wanted[RUBRIC_NAME_MAX + 40];
     snprintf(wanted, sizeof wanted, "undefined reference to `%s'", r->symbol);
@@ -341,6 +367,7 @@ static void explain_link_error(const struct rubric *r, const char *said,
                     "The submission uses %.*s, which neither it nor "
                     "heaplab defines.\n",
                     (int)strcspn(undefined, "'"), undefined);
+    drop_folder(said, root);
     text_append(&b->feedback, "The linker said:\n%s", said ? said : "");
 }
 
@@ -354,17 +381,19 @@ static int link_program(const struct rubric *r, const struct link_plan *plan,
     FILE *f = fopen(shim, "w");
     if (f == NULL)
         return -2;
-    fprintf(f, "#include \"heaplab/allocator.h\"\n"
-               "extern const struct allocator %s;\n"
-               "const struct allocator *const heaplab_submission = &%s;\n",
+    fprintf(f,
+            "#include \"heaplab/allocator.h\"\n"
+            "extern const struct allocator %s;\n"
+            "const struct allocator *const heaplab_submission = &%s;\n",
             r->symbol, r->symbol);
     if (fclose(f) != 0)
         return -2;
 
     char include[PATH_MAX + 16];
     snprintf(include, sizeof include, "-I%s/include", root);
-    char *shim_argv[] = {(char *)cc, include, "-c", "obj/heaplab-link.c",
-                         "-o", "obj/heaplab-link.o", NULL};
+    char *shim_argv[] = {
+        (char *)cc,           include, "-c", "obj/heaplab-link.c", "-o",
+        "obj/heaplab-link.o", NULL};
     char *said = NULL;
     int ok = 0;
     if (run_tool(shim_argv, folder, r->compile_timeout, &said, &ok) != 0 ||
@@ -396,6 +425,8 @@ static int link_program(const struct rubric *r, const struct link_plan *plan,
     argv[n++] = "-o";
     argv[n++] = "heaplab-submission";
     for (size_t i = 0; i < r->files.count; i++) {
+        if (!is_source(r->files.names[i]))
+            continue;
         paths[p] = NULL;
         text_append(&paths[p], "obj/%s.o", r->files.names[i]);
         argv[n++] = paths[p++];
@@ -428,7 +459,7 @@ static int link_program(const struct rubric *r, const struct link_plan *plan,
         return -2;
     }
     if (!ok)
-        explain_link_error(r, said, b);
+        explain_link_error(r, said, root, b);
     free(said);
     return ok ? 0 : -1;
 }
@@ -460,7 +491,8 @@ int build_submission(const struct rubric *r, const char *root,
 
     int rc = copy_sources(r, submission, folder, b);
     for (size_t i = 0; rc == 0 && i < r->files.count; i++)
-        rc = compile_one(r, &plan, cc, root, folder, r->files.names[i], b);
+        if (is_source(r->files.names[i]))
+            rc = compile_one(r, &plan, cc, root, folder, r->files.names[i], b);
     if (rc == 0)
         rc = check_symbols(r, folder, b);
     if (rc == 0)

@@ -21,7 +21,7 @@
 #include "text.h"
 
 enum {
-    WORKER_OUTPUT_KEEP = 16 << 10,  /* the worker process's own printout */
+    WORKER_OUTPUT_KEEP = 16 << 10, /* the worker process's own printout */
     EXCERPT_LINES = 12,
     EXCERPT_BYTES = 1500,
 };
@@ -37,12 +37,10 @@ static const double WORKER_SLACK_SECONDS = 10;
 
 const char *verdict_name(enum trace_verdict verdict)
 {
-    static const char *const names[] = {"ok",      "error",   "crash",
-                                        "timeout", "oom",     "not run",
-                                        "internal"};
-    return (unsigned)verdict < sizeof names / sizeof names[0]
-               ? names[verdict]
-               : "?";
+    static const char *const names[] = {"ok",  "error",   "crash",   "timeout",
+                                        "oom", "not run", "internal"};
+    return (unsigned)verdict < sizeof names / sizeof names[0] ? names[verdict]
+                                                              : "?";
 }
 
 static double now_seconds(void)
@@ -78,8 +76,8 @@ struct reply {
     double util;
     double ops_per_sec;
     uint64_t ops;
-    char *output;        /* what was printed, cleaned, possibly long */
-    size_t printed;      /* bytes printed in all */
+    char *output;   /* what was printed, cleaned, possibly long */
+    size_t printed; /* bytes printed in all */
 };
 
 static enum trace_verdict verdict_of(const char *status)
@@ -87,9 +85,9 @@ static enum trace_verdict verdict_of(const char *status)
     static const struct {
         const char *name;
         enum trace_verdict verdict;
-    } map[] = {{"ok", VERDICT_OK},           {"error", VERDICT_ERROR},
-               {"crash", VERDICT_CRASH},     {"timeout", VERDICT_TIMEOUT},
-               {"oom", VERDICT_OOM},         {"skipped", VERDICT_INTERNAL}};
+    } map[] = {{"ok", VERDICT_OK},       {"error", VERDICT_ERROR},
+               {"crash", VERDICT_CRASH}, {"timeout", VERDICT_TIMEOUT},
+               {"oom", VERDICT_OOM},     {"skipped", VERDICT_INTERNAL}};
     for (size_t i = 0; status != NULL && i < sizeof map / sizeof *map; i++)
         if (strcmp(status, map[i].name) == 0)
             return map[i].verdict;
@@ -121,8 +119,8 @@ static int read_reply(const char *text, struct reply *r)
     r->ops = isfinite(ops) && ops > 0 ? (uint64_t)ops : 0;
     double dropped = number_of(o, "output_dropped");
     size_t kept = output != NULL ? strlen(output) : 0;
-    r->printed += kept + (isfinite(dropped) && dropped > 0 ? (size_t)dropped
-                                                           : 0);
+    r->printed +=
+        kept + (isfinite(dropped) && dropped > 0 ? (size_t)dropped : 0);
     if (output != NULL && kept > 0) {
         char *both = NULL;
         text_append(&both, "%s%s", r->output ? r->output : "", output);
@@ -134,11 +132,11 @@ static int read_reply(const char *text, struct reply *r)
 }
 
 struct run_request {
-    const char *program;   /* the submission's program, or bin/heaplab */
-    int reference;         /* program is bin/heaplab: --worker --backend */
-    const char *trace;     /* its file */
-    const char *name;      /* NAME.rep, for messages */
-    int timing;            /* a timing round, not the checked run */
+    const char *program; /* the submission's program, or bin/heaplab */
+    int reference;       /* program is bin/heaplab: --worker --backend */
+    const char *trace;   /* its file */
+    const char *name;    /* NAME.rep, for messages */
+    int timing;          /* a timing round, not the checked run */
 };
 
 static void run_worker(const struct rubric *rubric, const char *folder,
@@ -146,8 +144,8 @@ static void run_worker(const struct rubric *rubric, const char *folder,
 {
     memset(r, 0, sizeof *r);
     r->util = r->ops_per_sec = NAN;
-    char timeout[32], cpu[32], memory[32], file_size[32], keep[32],
-        check[32], repeat[32], workdir[PATH_MAX];
+    char timeout[32], cpu[32], memory[32], file_size[32], keep[32], check[32],
+        repeat[32], workdir[PATH_MAX];
     snprintf(timeout, sizeof timeout, "%g", rubric->timeout);
     snprintf(cpu, sizeof cpu, "%g", rubric->cpu);
     snprintf(memory, sizeof memory, "%zu", rubric->memory);
@@ -169,10 +167,11 @@ static void run_worker(const struct rubric *rubric, const char *folder,
         argv[n++] = "--label";
         argv[n++] = (char *)rubric->lab;
     }
-    const char *common[] = {"--trace",  q->trace,  "--name",      q->name,
-                            "--timeout", timeout,  "--cpu",       cpu,
-                            "--memory", memory,    "--file-size", file_size,
-                            "--output-keep", keep, "--workdir",   workdir};
+    const char *common[] = {
+        "--trace",       q->trace, "--name",      q->name,
+        "--timeout",     timeout,  "--cpu",       cpu,
+        "--memory",      memory,   "--file-size", file_size,
+        "--output-keep", keep,     "--workdir",   workdir};
     for (size_t i = 0; i < sizeof common / sizeof *common; i++)
         argv[n++] = (char *)common[i];
     if (q->timing) {
@@ -212,12 +211,11 @@ static void run_worker(const struct rubric *rubric, const char *folder,
         r->printed = o.output_length + o.output_dropped;
     }
     int complete = o.started && !o.timed_out && WIFEXITED(o.status) &&
-                   WEXITSTATUS(o.status) == 0 &&
-                   read_reply(o.result, r) == 0;
+                   WEXITSTATUS(o.status) == 0 && read_reply(o.result, r) == 0;
     if (!complete) {
         char how[160];
         spawn_describe(&o, limits.timeout, how, sizeof how);
-        r->verdict = q->reference ? VERDICT_INTERNAL
+        r->verdict = q->reference  ? VERDICT_INTERNAL
                      : o.timed_out ? VERDICT_TIMEOUT
                                    : VERDICT_CRASH;
         if (q->reference)
@@ -255,8 +253,7 @@ static int list_traces(const struct rubric *r, struct grade *g)
                 t = &g->traces[j];
         if (t == NULL) {
             t = &g->traces[g->count++];
-            snprintf(t->name, sizeof t->name, "%s",
-                     r->performance.names[i]);
+            snprintf(t->name, sizeof t->name, "%s", r->performance.names[i]);
             t->weight = r->performance.weights[i];
         }
         t->performance = 1;
@@ -300,8 +297,8 @@ static void check_traces(struct grade *g, const char *program,
         rubric_trace_path(r, t->name, file, sizeof file);
         snprintf(name, sizeof name, "%s.rep", t->name);
         progress(options, "heaplab grade: %s: checking %s", r->lab, t->name);
-        struct run_request q = {.program = program, .trace = file,
-                                .name = name};
+        struct run_request q = {
+            .program = program, .trace = file, .name = name};
         struct reply reply;
         run_worker(r, folder, &q, &reply);
         t->verdict = reply.verdict;
@@ -389,8 +386,8 @@ static void time_trace(struct grade *g, struct trace_grade *t,
     unsigned rounds = 0;
     while (ratios != NULL && mine != NULL && theirs != NULL &&
            rounds < r->rounds &&
-           time_round(g, t, program, folder, file, name, rounds,
-                      &mine[rounds], &theirs[rounds]) == 0) {
+           time_round(g, t, program, folder, file, name, rounds, &mine[rounds],
+                      &theirs[rounds]) == 0) {
         ratios[rounds] = mine[rounds] / theirs[rounds];
         rounds++;
     }

@@ -63,21 +63,24 @@ static void component_lines(const struct grade *g, char **s)
     const struct rubric *r = g->rubric;
     char value[32];
     if (r->correctness.count > 0)
-        text_append(s, "  correctness  %6.2f / %-6g %zu of %zu correctness "
-                       "traces passed\n",
+        text_append(s,
+                    "  correctness  %6.2f / %-6g %zu of %zu correctness "
+                    "traces passed\n",
                     g->correctness, r->correctness_points,
                     correctness_passed(g), r->correctness.count);
     if (r->performance.count > 0 && r->util.points > 0) {
         format_percent(g->mean_util, value, sizeof value);
-        text_append(s, "  utilization  %6.2f / %-6g mean utilization %s "
-                       "(no points at %.0f%%, all at %.0f%%)\n",
+        text_append(s,
+                    "  utilization  %6.2f / %-6g mean utilization %s "
+                    "(no points at %.0f%%, all at %.0f%%)\n",
                     g->util_points, r->util.points, value, 100 * r->util.min,
                     100 * r->util.max);
     }
     if (r->performance.count > 0 && r->throughput.points > 0) {
         format_ratio(g->mean_ratio, value, sizeof value);
-        text_append(s, "  throughput   %6.2f / %-6g mean %s the reference "
-                       "'%s' (no points at %.2fx, all at %.2fx)\n",
+        text_append(s,
+                    "  throughput   %6.2f / %-6g mean %s the reference "
+                    "'%s' (no points at %.2fx, all at %.2fx)\n",
                     g->throughput_points, r->throughput.points, value,
                     r->reference, r->throughput.min, r->throughput.max);
     }
@@ -103,15 +106,20 @@ static void trace_feedback(const struct grade *g, const struct trace_grade *t,
     if (t->timing_note[0] != '\0')
         text_append(s, "%s%s\n", indent, t->timing_note);
     if (t->printed > 0 && t->verdict == VERDICT_OK)
-        text_append(s, "%syour code printed %zu bytes; an allocator should "
-                       "print nothing\n",
+        text_append(s,
+                    "%syour code printed %zu bytes; an allocator should "
+                    "print nothing\n",
                     indent, t->printed);
-    else if (t->printed > 0 && g->rubric->show_output && t->output != NULL)
-        text_append(s, "%syour code printed %zu bytes, beginning with:\n%s\n",
-                    indent, t->printed, t->output);
-    else if (t->printed > 0)
-        text_append(s, "%syour code printed %zu bytes\n", indent,
-                    t->printed);
+    else if (t->printed > 0 && g->rubric->show_output && t->output != NULL) {
+        text_append(s, "%syour code printed %zu bytes, beginning with:\n",
+                    indent, t->printed);
+        for (const char *line = t->output; *line != '\0';) {
+            size_t n = strcspn(line, "\n");
+            text_append(s, "%s  | %.*s\n", indent, (int)n, line);
+            line += n + (line[n] == '\n');
+        }
+    } else if (t->printed > 0)
+        text_append(s, "%syour code printed %zu bytes\n", indent, t->printed);
 }
 
 /* --- the report --------------------------------------------------------- */
@@ -123,12 +131,14 @@ char *results_report(const struct grade *g)
     text_append(&s, "heaplab grade: lab %s (rubric %s)\nsubmission: %s\n\n",
                 r->lab, r->path, g->submission);
     if (g->internal[0] != '\0')
-        text_append(&s, "THE GRADER ITSELF FAILED (not the submission's "
-                        "fault; tell the course staff):\n  %s\n\n",
+        text_append(&s,
+                    "THE GRADER ITSELF FAILED (not the submission's "
+                    "fault; tell the course staff):\n  %s\n\n",
                     g->internal);
     if (!g->built && g->build_feedback != NULL)
-        text_append(&s, "The submission did not build, so no trace could "
-                        "run.\n\n%s\n\n",
+        text_append(&s,
+                    "The submission did not build, so no trace could "
+                    "run.\n\n%s\n\n",
                     g->build_feedback);
 
     text_append(&s, "  %-24s %-8s %15s %8s %11s\n", "trace", "verdict",
@@ -201,17 +211,15 @@ json_t *results_json(const struct grade *g)
 
     json_t *components = json_object();
     json_object_set_new(components, "correctness",
-                        component(g->correctness,
-                                  r->correctness.count ? r->correctness_points
-                                                       : 0));
-    json_t *util = component(g->util_points, r->performance.count
-                                                 ? r->util.points
-                                                 : 0);
+                        component(g->correctness, r->correctness.count
+                                                      ? r->correctness_points
+                                                      : 0));
+    json_t *util =
+        component(g->util_points, r->performance.count ? r->util.points : 0);
     json_object_set_new(util, "value", number_value(g->mean_util));
     json_object_set_new(components, "utilization", util);
-    json_t *speed = component(g->throughput_points, r->performance.count
-                                                        ? r->throughput.points
-                                                        : 0);
+    json_t *speed = component(g->throughput_points,
+                              r->performance.count ? r->throughput.points : 0);
     json_object_set_new(speed, "value", number_value(g->mean_ratio));
     json_object_set_new(speed, "reference", results_text(r->reference));
     json_object_set_new(components, "throughput", speed);
@@ -239,9 +247,9 @@ json_t *results_json(const struct grade *g)
                                               : json_null());
         json_object_set_new(row, "printed",
                             json_integer((json_int_t)t->printed));
-        json_object_set_new(row, "output", g->rubric->show_output
-                                               ? results_text(t->output)
-                                               : json_null());
+        json_object_set_new(row, "output",
+                            g->rubric->show_output ? results_text(t->output)
+                                                   : json_null());
         json_array_append_new(traces, row);
     }
     json_object_set_new(o, "traces", traces);
@@ -258,8 +266,8 @@ static json_t *gradescope_test(const char *name, double score, double max,
     json_object_set_new(test, "name", results_text(name));
     json_object_set_new(test, "score", json_real(score));
     json_object_set_new(test, "max_score", json_real(max));
-    json_object_set_new(test, "status", results_text(passed ? "passed"
-                                                           : "failed"));
+    json_object_set_new(test, "status",
+                        results_text(passed ? "passed" : "failed"));
     json_object_set_new(test, "output", results_text(output ? output : ""));
     json_object_set_new(test, "visibility", results_text(visibility));
     free(output);
@@ -275,12 +283,14 @@ json_t *results_gradescope(const struct grade *g)
                         json_integer((json_int_t)ceil(g->seconds)));
     char *summary = NULL;
     if (g->internal[0] != '\0')
-        text_append(&summary, "THE GRADER ITSELF FAILED (not your fault; "
-                              "tell the course staff): %s\n\n",
+        text_append(&summary,
+                    "THE GRADER ITSELF FAILED (not your fault; "
+                    "tell the course staff): %s\n\n",
                     g->internal);
     if (!g->built && g->build_feedback != NULL)
-        text_append(&summary, "The submission did not build, so no trace "
-                              "could run.\n\n%s\n\n",
+        text_append(&summary,
+                    "The submission did not build, so no trace "
+                    "could run.\n\n%s\n\n",
                     g->build_feedback);
     component_lines(g, &summary);
     if (g->warnings != NULL)
@@ -303,32 +313,33 @@ json_t *results_gradescope(const struct grade *g)
                  t->correctness ? "correctness" : "performance", t->name);
         char *feedback = NULL;
         trace_feedback(g, t, "", &feedback);
-        json_array_append_new(
-            tests, gradescope_test(name, t->points, t->max_points,
-                                   t->verdict == VERDICT_OK, feedback,
-                                   r->visibility));
+        json_array_append_new(tests,
+                              gradescope_test(name, t->points, t->max_points,
+                                              t->verdict == VERDICT_OK,
+                                              feedback, r->visibility));
     }
     if (r->performance.count > 0) {
         char value[32];
         char *said = NULL;
         format_percent(g->mean_util, value, sizeof value);
-        text_append(&said, "mean utilization %s over the performance "
-                           "traces: no points at %.0f%%, all at %.0f%%",
+        text_append(&said,
+                    "mean utilization %s over the performance "
+                    "traces: no points at %.0f%%, all at %.0f%%",
                     value, 100 * r->util.min, 100 * r->util.max);
         if (r->util.points > 0)
             json_array_append_new(
-                tests, gradescope_test("utilization", g->util_points,
-                                       r->util.points,
-                                       g->util_points >= r->util.points,
-                                       said, r->visibility));
+                tests,
+                gradescope_test("utilization", g->util_points, r->util.points,
+                                g->util_points >= r->util.points, said,
+                                r->visibility));
         else
             free(said);
         said = NULL;
         format_ratio(g->mean_ratio, value, sizeof value);
-        text_append(&said, "mean throughput %s that of the reference '%s': "
-                           "no points at %.2fx, all at %.2fx",
-                    value, r->reference, r->throughput.min,
-                    r->throughput.max);
+        text_append(&said,
+                    "mean throughput %s that of the reference '%s': "
+                    "no points at %.2fx, all at %.2fx",
+                    value, r->reference, r->throughput.min, r->throughput.max);
         if (r->throughput.points > 0)
             json_array_append_new(
                 tests,

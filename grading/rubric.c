@@ -47,8 +47,10 @@ struct key {
     size_t offset;
 };
 
-#define KEY(section, name, kind, field) \
-    {section, name, kind, offsetof(struct rubric, field)}
+#define KEY(section, name, kind, field)                                       \
+    {                                                                         \
+        section, name, kind, offsetof(struct rubric, field)                   \
+    }
 
 static const struct key keys[] = {
     KEY("lab", "name", KEY_TEXT, lab),
@@ -89,9 +91,10 @@ enum { KEY_COUNT_ALL = sizeof keys / sizeof keys[0] };
 /* What the C library's allocator and the real system calls are called:
  * a backend that used them would fool the footprint measurement. */
 static const char *const default_forbid[] = {
-    "malloc", "calloc", "realloc", "reallocarray", "free", "aligned_alloc",
-    "posix_memalign", "memalign", "valloc", "pvalloc", "strdup", "strndup",
-    "mmap", "mmap64", "munmap", "mremap", "sbrk", "brk",
+    "malloc",        "calloc",         "realloc",  "reallocarray", "free",
+    "aligned_alloc", "posix_memalign", "memalign", "valloc",       "pvalloc",
+    "strdup",        "strndup",        "mmap",     "mmap64",       "munmap",
+    "mremap",        "sbrk",           "brk",
 };
 
 struct parse {
@@ -201,7 +204,8 @@ static int add_words(struct parse *p, const struct key *k,
         if (n == 0)
             break;
         if (n >= RUBRIC_NAME_MAX)
-            return parse_error(p, "[%s] %s: '%.*s...' is longer than %d "
+            return parse_error(p,
+                               "[%s] %s: '%.*s...' is longer than %d "
                                "characters",
                                k->section, k->name, 20, s,
                                RUBRIC_NAME_MAX - 1);
@@ -243,7 +247,8 @@ static int set_value(struct parse *p, size_t index, const char *value)
     switch (k->kind) {
     case KEY_TEXT:
         if (strlen(value) >= RUBRIC_NAME_MAX || value[0] == '\0')
-            return parse_error(p, "[%s] %s: needs a name of 1 to %d "
+            return parse_error(p,
+                               "[%s] %s: needs a name of 1 to %d "
                                "characters",
                                k->section, k->name, RUBRIC_NAME_MAX - 1);
         snprintf(field, RUBRIC_NAME_MAX, "%s", value);
@@ -283,22 +288,24 @@ static int set_value(struct parse *p, size_t index, const char *value)
         return 1;
     case KEY_BYTES:
         if (rubric_parse_bytes(value, &bytes) != 0 || bytes == 0)
-            return parse_error(p, "[%s] %s: '%s' is not a size (like 4096, "
+            return parse_error(p,
+                               "[%s] %s: '%s' is not a size (like 4096, "
                                "64K, 512M, 1G)",
                                k->section, k->name, value);
         *(size_t *)field = bytes;
         return 1;
     case KEY_BOOL:
         if (parse_bool(value, &flag) != 0)
-            return parse_error(p, "[%s] %s: '%s' is not yes or no",
-                               k->section, k->name, value);
+            return parse_error(p, "[%s] %s: '%s' is not yes or no", k->section,
+                               k->name, value);
         *(int *)field = flag;
         return 1;
     case KEY_VISIBILITY:
         if (strcmp(value, "visible") != 0 && strcmp(value, "hidden") != 0 &&
             strcmp(value, "after_due_date") != 0 &&
             strcmp(value, "after_published") != 0)
-            return parse_error(p, "[%s] %s: '%s' is not one of visible, "
+            return parse_error(p,
+                               "[%s] %s: '%s' is not one of visible, "
                                "hidden, after_due_date, after_published",
                                k->section, k->name, value);
         snprintf(field, 32, "%s", value);
@@ -322,7 +329,8 @@ static int on_key(void *user, const char *section, const char *name,
             return set_value(p, i, value);
     }
     if (!known_section)
-        return parse_error(p, "unknown section [%s] (sections: lab, "
+        return parse_error(p,
+                           "unknown section [%s] (sections: lab, "
                            "correctness, performance, utilization, "
                            "throughput, limits, feedback, autolab)",
                            section[0] ? section : "");
@@ -339,7 +347,8 @@ static char *read_line(char *line, int size, void *stream_and_parse)
     p->line++;
     size_t n = strlen(line);
     if (n == (size_t)size - 1 && line[n - 1] != '\n' && !feof(pair[0])) {
-        parse_error(p, "line longer than %d characters: continue a list on "
+        parse_error(p,
+                    "line longer than %d characters: continue a list on "
                     "the next line, indented",
                     size - 2);
         return NULL;
@@ -370,8 +379,7 @@ static void set_defaults(struct rubric *r)
     snprintf(r->autolab_correctness, RUBRIC_NAME_MAX, "Correctness");
     snprintf(r->autolab_util, RUBRIC_NAME_MAX, "Utilization");
     snprintf(r->autolab_throughput, RUBRIC_NAME_MAX, "Throughput");
-    for (size_t i = 0; i < sizeof default_forbid / sizeof *default_forbid;
-         i++)
+    for (size_t i = 0; i < sizeof default_forbid / sizeof *default_forbid; i++)
         snprintf(r->forbid.names[r->forbid.count++], RUBRIC_NAME_MAX, "%s",
                  default_forbid[i]);
 }
@@ -422,10 +430,13 @@ static int check_lists(struct rubric *r, char error[RUBRIC_ERROR_MAX])
 {
     for (size_t i = 0; i < r->files.count; i++) {
         const char *f = r->files.names[i];
-        if (strchr(f, '/') != NULL || f[0] == '.' ||
-            strcmp(f + strlen(f) - (strlen(f) >= 2 ? 2 : 0), ".c") != 0)
+        size_t n = strlen(f);
+        if (strchr(f, '/') != NULL || f[0] == '.' || n < 3 ||
+            (strcmp(f + n - 2, ".c") != 0 && strcmp(f + n - 2, ".h") != 0))
             return fail_at(error, r->path, r->files.lines[i],
-                           "[lab] files: '%s' is not a plain NAME.c", f);
+                           "[lab] files: '%s' is not a plain NAME.c or "
+                           "NAME.h",
+                           f);
     }
     struct rubric_list *lists[] = {&r->correctness, &r->performance};
     for (size_t l = 0; l < 2; l++) {
@@ -494,12 +505,13 @@ static int check_rubric(struct rubric *r, const struct parse *p,
         snprintf(dir, sizeof dir, "%s/%s", folder, r->trace_dir);
     char resolved[PATH_MAX];
     if (realpath(dir, resolved) == NULL)
-        return fail_at(error, r->path, line_of(p, "lab", "trace_dir"), "[lab] trace_dir: %s: %s",
-                       dir, strerror(errno));
+        return fail_at(error, r->path, line_of(p, "lab", "trace_dir"),
+                       "[lab] trace_dir: %s: %s", dir, strerror(errno));
     snprintf(r->trace_dir, sizeof r->trace_dir, "%s", resolved);
 
     if (r->correctness.count == 0 && r->performance.count == 0)
-        return fail_at(error, r->path, 0, "no traces: give [correctness] "
+        return fail_at(error, r->path, 0,
+                       "no traces: give [correctness] "
                        "traces or [performance] traces");
     if (check_lists(r, error) != 0)
         return -1;
@@ -508,7 +520,8 @@ static int check_rubric(struct rubric *r, const struct parse *p,
                        "[correctness] points without traces");
     if (r->performance.count == 0 &&
         (r->util.points > 0 || r->throughput.points > 0))
-        return fail_at(error, r->path, 0, "[utilization] or [throughput] "
+        return fail_at(error, r->path, 0,
+                       "[utilization] or [throughput] "
                        "points without [performance] traces");
     if (!(r->util.min < r->util.max))
         return fail_at(error, r->path, line_of(p, "utilization", "max"),

@@ -48,9 +48,9 @@ void grade_score(struct grade *g)
 {
     const struct rubric *r = g->rubric;
     size_t correctness_traces = r->correctness.count;
-    double each = correctness_traces ? r->correctness_points /
-                                           (double)correctness_traces
-                                     : 0;
+    double each = correctness_traces
+                      ? r->correctness_points / (double)correctness_traces
+                      : 0;
     double correctness = 0, util_sum = 0, ratio_sum = 0;
     size_t util_count = 0, ratio_count = 0;
     g->passed = 0;
@@ -80,8 +80,8 @@ void grade_score(struct grade *g)
         round_points(scale_points(&r->throughput, g->mean_ratio));
     if (r->performance.count == 0)
         g->util_points = g->throughput_points = 0;
-    g->total = round_points(g->correctness + g->util_points +
-                            g->throughput_points);
+    g->total =
+        round_points(g->correctness + g->util_points + g->throughput_points);
     g->max_total = round_points(rubric_max_points(r));
 }
 
@@ -99,8 +99,9 @@ char *grade_formulas(const struct rubric *r)
                     r->correctness_points / (double)r->correctness.count,
                     r->correctness.count);
         if (r->check_heap > 0)
-            text_append(&s, ",\n               with the heap checker "
-                            "after every %u operation%s",
+            text_append(&s,
+                        ",\n               with the heap checker "
+                        "after every %u operation%s",
                         r->check_heap, r->check_heap == 1 ? "" : "s");
         text_append(&s, ".\n");
     }
@@ -123,8 +124,7 @@ char *grade_formulas(const struct rubric *r)
                     "this run (median of %u\n"
                     "               interleaved rounds of %u timed "
                     "replays); a trace that fails counts 0.\n",
-                    r->throughput.points, r->throughput.min,
-                    r->throughput.max, r->throughput.min, r->reference,
-                    r->rounds, r->repeat);
+                    r->throughput.points, r->throughput.min, r->throughput.max,
+                    r->throughput.min, r->reference, r->rounds, r->repeat);
     return s;
 }

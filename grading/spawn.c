@@ -57,8 +57,8 @@ static _Noreturn void child(char *const argv[],
     if (result_fd >= 0)
         dup2(result_fd, SPAWN_RESULT_FD);
     /* Nothing else of ours reaches the program. */
-    close_range(result_fd >= 0 ? SPAWN_RESULT_FD + 1 : SPAWN_RESULT_FD,
-                ~0U, CLOSE_RANGE_CLOEXEC);
+    close_range(result_fd >= 0 ? SPAWN_RESULT_FD + 1 : SPAWN_RESULT_FD, ~0U,
+                CLOSE_RANGE_CLOEXEC);
     if (limits->workdir != NULL && chdir(limits->workdir) != 0) {
         int error = errno;
         ssize_t ignored = write(status_fd, &error, sizeof error);

@@ -156,11 +156,10 @@ static void write_result(const struct run_result *r,
                          const struct run_output *output)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "status",
-                        results_text(run_status_name(r->status)));
-    json_object_set_new(o, "message", clean_string(r->message,
-                                                   strlen(r->message), 0,
-                                                   RUN_MESSAGE_MAX));
+    json_object_set_new(o, "status", results_text(run_status_name(r->status)));
+    json_object_set_new(
+        o, "message",
+        clean_string(r->message, strlen(r->message), 0, RUN_MESSAGE_MAX));
     json_object_set_new(o, "util", number_or_null(r->util));
     json_object_set_new(o, "ops", json_integer((json_int_t)r->ops));
     json_object_set_new(o, "ops_per_sec", number_or_null(r->ops_per_sec));
@@ -184,8 +183,8 @@ static void write_result(const struct run_result *r,
 /* A verdict without running: the vtable cannot be run at all. */
 static void refuse(const struct trace *t, const char *why)
 {
-    struct run_result r = {.status = RUN_ERROR, .weight = t->weight,
-                           .ops = t->num_ops};
+    struct run_result r = {
+        .status = RUN_ERROR, .weight = t->weight, .ops = t->num_ops};
     r.util = r.ops_per_sec = r.ops_per_sec_spread = NAN;
     snprintf(r.message, sizeof r.message, "%s: %s", t->path, why);
     struct run_output none = {.text = NULL};

@@ -41,8 +41,8 @@ static char heaplab[PATH_MAX + 32];
 static char probe[PATH_MAX + 32];
 
 /* The environment every program here runs with (added to ours). */
-static const char *const FIXED_ENV[] = {
-    "LC_ALL=C", "PYTHONHASHSEED=0", "PERL_HASH_SEED=0", NULL};
+static const char *const FIXED_ENV[] = {"LC_ALL=C", "PYTHONHASHSEED=0",
+                                        "PERL_HASH_SEED=0", NULL};
 
 /* Runs argv (argv[0] a path, or a name on PATH) in the scratch folder,
  * with stdin from `in` and stdout and stderr into `out` and `err`
@@ -78,8 +78,7 @@ static int run(const char *const *argv, const char *in, const char *out,
 
 static int exit_code(int status)
 {
-    ck_assert_msg(WIFEXITED(status), "not a normal exit: status 0x%x",
-                  status);
+    ck_assert_msg(WIFEXITED(status), "not a normal exit: status 0x%x", status);
     return WEXITSTATUS(status);
 }
 
@@ -271,8 +270,8 @@ static void program_argv(const struct program *program, const char **argv)
 {
     int n = 0;
     for (; program->argv[n] != NULL; n++)
-        argv[n] = strcmp(program->argv[n], "PROBE") == 0 ? probe
-                                                         : program->argv[n];
+        argv[n] =
+            strcmp(program->argv[n], "PROBE") == 0 ? probe : program->argv[n];
     argv[n] = NULL;
 }
 
@@ -353,7 +352,8 @@ START_TEST(api_probe_passes_under_every_backend)
 }
 END_TEST
 
-/* --- the command ---------------------------------------------------------- */
+/* --- the command ----------------------------------------------------------
+ */
 
 START_TEST(output_and_exit_status_pass_through)
 {
@@ -365,8 +365,7 @@ START_TEST(output_and_exit_status_pass_through)
     ck_assert_str_eq(read_text("e"), "to stderr\n");
     /* Without -q, the summary follows the program's own stderr. */
     const char *loud[] = {"-a", "dlist", NULL};
-    ck_assert_int_eq(exit_code(run_heaplab(loud, command, NULL, "o", "e")),
-                     3);
+    ck_assert_int_eq(exit_code(run_heaplab(loud, command, NULL, "o", "e")), 3);
     const char *err = read_text("e");
     ck_assert_msg(strncmp(err, "to stderr\nheaplab exec: dlist: '", 32) == 0,
                   "%s", err);
@@ -426,9 +425,9 @@ START_TEST(compare_prints_one_table)
     int status = run_heaplab(options, command, "lines.txt", "table", "e");
     ck_assert_msg(exit_code(status) == 0, "%s", read_text("e"));
     const char *table = read_text("table");
-    ck_assert_msg(strncmp(table, "heaplab exec --compare: sort\nallocator ",
-                          39) == 0,
-                  "%s", table);
+    ck_assert_msg(
+        strncmp(table, "heaplab exec --compare: sort\nallocator ", 39) == 0,
+        "%s", table);
     /* Rows in the order of heaplab list; libc is the reference. */
     const char *list = strstr(table, "\nlist ");
     const char *bins = strstr(table, "\nbins ");
@@ -446,8 +445,7 @@ START_TEST(compare_prints_one_table)
     fseek(in, 0, SEEK_END);
     snprintf(bytes, sizeof bytes, "(%ld bytes under libc)", ftell(in));
     fclose(in);
-    ck_assert_msg(strstr(table, bytes) != NULL, "no '%s' in %s", bytes,
-                  table);
+    ck_assert_msg(strstr(table, bytes) != NULL, "no '%s' in %s", bytes, table);
 }
 END_TEST
 
@@ -464,20 +462,20 @@ START_TEST(compare_exits_1_when_runs_disagree)
     ck_assert_ptr_nonnull(strstr(bins, "DIFFERS\n"));
     /* Same output, but a run that fails. */
     const char *failing[] = {probe, "exit", "1", NULL};
-    ck_assert_int_eq(
-        exit_code(run_heaplab(options, failing, NULL, "t", "e")), 1);
+    ck_assert_int_eq(exit_code(run_heaplab(options, failing, NULL, "t", "e")),
+                     1);
     ck_assert_ptr_nonnull(strstr(read_text("t"), "exit 1"));
     const char *passing[] = {probe, "exit", "0", NULL};
-    ck_assert_int_eq(
-        exit_code(run_heaplab(options, passing, NULL, "t", "e")), 0);
+    ck_assert_int_eq(exit_code(run_heaplab(options, passing, NULL, "t", "e")),
+                     0);
 }
 END_TEST
 
 START_TEST(small_reserve_gives_enomem)
 {
     static const char *const backends[] = {"minimal", "list", "bins", "mmap"};
-    const char *options[] = {"-q", "--reserve", "64M", "-a", backends[_i],
-                             NULL};
+    const char *options[] = {"-q", "--reserve",  "64M",
+                             "-a", backends[_i], NULL};
     const char *command[] = {probe, "exhaust", NULL};
     int status = run_heaplab(options, command, NULL, "o", "e");
     ck_assert_msg(exit_code(status) == 0, "%s: %s", backends[_i],
@@ -526,8 +524,7 @@ START_TEST(usage_errors_exit_2)
         int status = run_heaplab(cases[i].options, command, NULL, "o", "e");
         ck_assert_int_eq(exit_code(status), 2);
         ck_assert_msg(strstr(read_text("e"), cases[i].message) != NULL,
-                      "wanted '%s' in: %s", cases[i].message,
-                      read_text("e"));
+                      "wanted '%s' in: %s", cases[i].message, read_text("e"));
     }
     const char *options[] = {"-a", "bins", NULL};
     const char *missing[] = {"/nonexistent/program", NULL};

@@ -107,6 +107,16 @@ void mem_set_limit(size_t max_bytes);
 void mem_set_footprint_probe(size_t (*probe)(void));
 
 /*
+ * For instruction counting (driver/measure.c): enter() and leave() are
+ * called around the work memlib does in the kernel's place (the real
+ * system calls, and zeroing the pages the break grows over), so that a
+ * count of a backend's instructions leaves it out, as it leaves out the
+ * kernel's own work for the C library.  NULL, NULL: none (the default;
+ * mem_reset keeps the hooks).
+ */
+void mem_set_kernel_hooks(void (*enter)(void), void (*leave)(void));
+
+/*
  * For a backend that keeps its heap in storage of its own rather than in
  * memlib's (simple's static array): tells memlib where that storage is, so
  * that mem_locate and mem_contains know it (MEM_IN_STATIC) and the driver

@@ -52,4 +52,29 @@ bool registry_family_find(const char *name, enum registry_family *family);
  */
 bool registry_uses_memlib(const struct allocator *a);
 
+/*
+ * Backends found at run time, registered after the table: the production
+ * allocators that driver/optional_backends.c loads with dlopen when their
+ * Debian libraries are installed (jemalloc, mimalloc, tcmalloc).  Their
+ * memory is their own: registry_uses_memlib is false for them.  0, or -1
+ * when the name is taken or the room for them is full.
+ */
+int registry_add(const struct allocator *a, enum registry_family family);
+
+/*
+ * A backend that is not there but would be with a package installed:
+ * `heaplab list` shows it as unavailable, with `apt-get install PACKAGE`.
+ * The strings are kept, not copied.  0, or -1 when the room is full.
+ */
+int registry_add_unavailable(const char *name, const char *summary,
+                             const char *package);
+
+/* How many backends registry_add_unavailable recorded. */
+size_t registry_unavailable_count(void);
+
+/* The i-th unavailable backend's name, its summary and package in
+ * *summary and *package; NULL past the end. */
+const char *registry_unavailable_at(size_t i, const char **summary,
+                                    const char **package);
+
 #endif /* HEAPLAB_REGISTRY_H */

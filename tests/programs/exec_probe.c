@@ -46,9 +46,9 @@ enum {
 
 static int failures;
 
-#define CHECK(expr)                                                         \
-    ((expr) ? (void)0                                                       \
-            : (void)(failures++, fprintf(stderr, "exec_probe:%d: %s\n",     \
+#define CHECK(expr)                                                           \
+    ((expr) ? (void)0                                                         \
+            : (void)(failures++, fprintf(stderr, "exec_probe:%d: %s\n",       \
                                          __LINE__, #expr)))
 
 static unsigned next_random(unsigned *state)
@@ -128,6 +128,9 @@ static void api_errors(void)
     CHECK(reallocarray(NULL, half, 4) == NULL && errno == ENOMEM);
     errno = 0;
     CHECK(posix_memalign(&p, 64, huge - 10) == ENOMEM);
+    CHECK(posix_memalign(&p, half + 1, 10) == ENOMEM); /* 2^63 */
+    errno = 0;
+    CHECK(memalign(half + 1, 10) == NULL && errno == ENOMEM);
     CHECK(malloc_usable_size(NULL) == 0);
     /* Successes and free leave errno alone. */
     errno = 4321;

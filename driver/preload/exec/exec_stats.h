@@ -1,7 +1,7 @@
 /*
  * exec_stats.h -- what a program run by `heaplab exec` tells heaplab about
  * its heap: the layout of the statistics file, shared by the preload
- * libraries (driver/preload/layer.c, libc_counting.c, exec_stats.c) and
+ * libraries (layer.c, libc_counting.c and stats_file.c beside it) and
  * the command that reads it (driver/cmd_exec.c, driver/exec_summary.c).
  *
  * heaplab makes an empty file of sizeof(struct exec_stats_file) bytes and
@@ -29,7 +29,7 @@
 enum {
     EXEC_STATS_MAGIC = 0x78656c68, /* "hlex" */
     EXEC_STATS_VERSION = 1,
-    EXEC_MAX_IMAGES = 16,  /* images after the 16th are not recorded */
+    EXEC_MAX_IMAGES = 16, /* images after the 16th are not recorded */
     EXEC_NAME_BYTES = 32
 };
 
@@ -68,11 +68,11 @@ struct exec_image {
     uint32_t reserved;
     char program[EXEC_NAME_BYTES]; /* basename of /proc/self/exe */
     uint64_t calls[EXEC_CALL_KINDS];
-    uint64_t failed;          /* calls that returned NULL or an error */
-    int64_t live_bytes;       /* requested bytes of live blocks */
+    uint64_t failed;    /* calls that returned NULL or an error */
+    int64_t live_bytes; /* requested bytes of live blocks */
     uint64_t peak_live_bytes;
     uint64_t live_blocks;
-    uint64_t footprint;       /* heap extent + mapped bytes, now */
+    uint64_t footprint; /* heap extent + mapped bytes, now */
     uint64_t peak_footprint;
     uint64_t sbrk_calls, brk_calls, mmap_calls, munmap_calls;
 };
@@ -81,7 +81,7 @@ struct exec_stats_file {
     uint32_t magic;   /* EXEC_STATS_MAGIC once a process has attached */
     uint32_t version; /* EXEC_STATS_VERSION */
     uint64_t pid;
-    uint32_t images;  /* slots taken, at most EXEC_MAX_IMAGES */
+    uint32_t images;      /* slots taken, at most EXEC_MAX_IMAGES */
     uint32_t lost_images; /* images past the last slot */
     char backend[EXEC_NAME_BYTES];
     struct exec_image image[EXEC_MAX_IMAGES];

@@ -3,10 +3,10 @@
  * unmodified program (`heaplab exec -a NAME -- COMMAND`, which loads this
  * library with LD_PRELOAD).
  *
- * The Makefile compiles this file once per backend with EXEC_NAME=NAME
- * (the vtable is then NAME_allocator) and links it with memlib, verify and that
- * backend's file, all with hidden visibility: the library exports only the
- * C allocation interface below, so a program's own symbols never meet
+ * The Makefile compiles this file once per backend with EXEC_NAME=STEM,
+ * the stem of the backend's file (its vtable is STEM_allocator), and links
+ * it with that file, memlib and verify, all with hidden visibility: only
+ * the C interface below is exported, and a program's symbols never meet
  * heaplab's.
  *
  * What it adds over the vtable.  A backend offers malloc, free and maybe
@@ -37,16 +37,13 @@
  * the padding back as free chunks; a layer over a vtable cannot).  realloc
  * of an over-aligned block returns a 16-byte aligned one, as glibc's does.
  *
- * Costs.  16 bytes per block (the header), counted in the footprint like
- * the backend's own overhead: utilization under `heaplab exec` is a little
- * below what the same backend shows on a trace.  One mutex around every
- * call: the backends are single-threaded, and so is the heap here.
+ * Costs.  16 bytes per block, in the footprint like the backend's own
+ * overhead.  One mutex around every call (the backends are single-threaded).
  *
- * Edge cases, as glibc does them: malloc(0) returns a unique pointer (the
- * header makes every request non-empty); realloc(p, 0) frees p and returns
- * NULL; requests above PTRDIFF_MAX fail.  Failures return NULL with errno
- * ENOMEM (EINVAL for a bad alignment; posix_memalign returns the error
- * and leaves errno alone); successes leave errno as it was.
+ * Edge cases as in glibc: malloc(0) returns a unique pointer; realloc(p, 0)
+ * frees p and returns NULL; requests above PTRDIFF_MAX fail.  Failures give
+ * NULL and ENOMEM (EINVAL for a bad alignment; posix_memalign returns the
+ * error, errno untouched); successes leave errno as it was.
  *
  * Where preload libraries break, and what this one does:
  *
@@ -72,11 +69,9 @@
  *                init fails, one message on stderr, and every allocation
  *                fails with ENOMEM.
  *
- * The heap: memlib's reserved region is HEAPLAB_RESERVE bytes (4G, 512M:
- * exec_parse_size), else 64 GiB, or a quarter of RLIMIT_AS when that is
- * lower.  MAP_NORESERVE makes the reservation free; only pages below the
- * break cost memory.  When the heap cannot grow, the backend's malloc
- * returns NULL and the program sees ENOMEM.
+ * The heap: memlib reserves HEAPLAB_RESERVE bytes (4G, 512M), else 64 GiB
+ * or a quarter of RLIMIT_AS when lower; MAP_NORESERVE makes that free.
+ * When the heap cannot grow, the program sees NULL and ENOMEM.
  */
 #include <errno.h>
 #include <malloc.h>
@@ -96,34 +91,17 @@
 #include "stats_file.h"
 
 #ifndef EXEC_NAME
-#error "compile with -DEXEC_NAME=NAME, the backend's name (see the Makefile)"
+#error "compile with -DEXEC_NAME=STEM, the backend file's stem (see Makefile)"
 #endif
 
-#define EXPORT __attribute__((visibility("default")))
-#define PASTE(a, b) a##b
+#define EXPORT          __attribute__((visibility("default")))
+#define PASTE(a, b)     a##b
 #define VTABLE_OF(name) PASTE(name, _allocator)
 
 /* The backend's vtable: EXEC_NAME is the stem of its file, dlist_best for
  * allocators/dlist_best.c, whose vtable is dlist_best_allocator. */
 extern const struct allocator VTABLE_OF(EXEC_NAME);
 static const struct allocator *const backend = &VTABLE_OF(EXEC_NAME);
-
-/* This library's file name, for messages: libheaplab-NAME.so. */
-static const char *library(void)
-{
-    static char name[64];
-    if (name[0] == '\0') {
-        const char *parts[] = {"libheaplab-", backend->name, ".so"};
-        size_t used = 0;
-        for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
-            size_t length = strnlen(parts[i], sizeof name - 1 - used);
-            memcpy(name + used, parts[i], length);
-            used += length;
-        }
-        name[used] = '\0';
-    }
-    return name;
-}
 
 /* --- the header ---------------------------------------------------------- */
 
@@ -158,9 +136,9 @@ static inline bool power_of_two(size_t n)
 /* --- state --------------------------------------------------------------- */
 
 enum layer_state {
-    LAYER_NEW,    /* start has not run */
-    LAYER_READY,  /* the backend serves */
-    LAYER_BROKEN  /* no heap: every allocation fails */
+    LAYER_NEW,   /* start has not run */
+    LAYER_READY, /* the backend serves */
+    LAYER_BROKEN /* no heap: every allocation fails */
 };
 
 /*
@@ -173,7 +151,7 @@ enum layer_state {
 static struct {
     pthread_mutex_t lock;
     enum layer_state state;
-    bool attached;      /* attaching to the statistics file was tried */
+    bool attached; /* attaching to the statistics file was tried */
     size_t page;
     struct exec_image *stats;
     struct exec_image own; /* counts before attaching, and in children */
@@ -251,8 +229,8 @@ static size_t reserve_size(void)
         if (exec_parse_size(text, &bytes) == 0 && bytes > 0 &&
             bytes <= SIZE_MAX)
             return (size_t)bytes;
-        stats_say(library(), "HEAPLAB_RESERVE is not a size like 4G or 512M: ",
-                  text);
+        stats_say(backend->name,
+                  "HEAPLAB_RESERVE is not a size like 4G or 512M: ", text);
     }
     size_t reserve = (size_t)MEM_DEFAULT_RESERVE_GIB << 30;
     struct rlimit limit;
@@ -268,11 +246,11 @@ static void start(void)
     layer.page = (size_t)sysconf(_SC_PAGESIZE);
     layer.state = LAYER_BROKEN;
     if (mem_init(reserve_size()) != 0)
-        stats_say(library(), "cannot reserve the heap's address space ",
+        stats_say(backend->name, "cannot reserve the heap's address space ",
                   "(set HEAPLAB_RESERVE lower); every malloc fails");
     else if (backend->init() != 0)
-        stats_say(library(), "the backend's init failed; every malloc fails",
-                  "");
+        stats_say(backend->name,
+                  "the backend's init failed; every malloc fails", "");
     else
         layer.state = LAYER_READY;
     attach();
@@ -333,7 +311,7 @@ _Noreturn static void bad_pointer(const char *call, const char *why)
     size_t length = strlen(call);
     memcpy(message, call, length);
     memcpy(message + length, "(): ", 5);
-    stats_say(library(), message, why);
+    stats_say(backend->name, message, why);
     abort();
 }
 
@@ -368,7 +346,8 @@ static void *allocate(size_t size, size_t align)
 {
     size_t extra = align > HEADER ? align : HEADER;
     unsigned char *block = NULL;
-    if (layer.state == LAYER_READY && size <= MAX_REQUEST - extra)
+    if (layer.state == LAYER_READY && extra <= MAX_REQUEST &&
+        size <= MAX_REQUEST - extra)
         block = backend->malloc(size + extra);
     if (block == NULL) {
         layer.stats->failed++;
@@ -376,11 +355,11 @@ static void *allocate(size_t size, size_t align)
     }
     VERIFY_EQ((uintptr_t)block % HEAPLAB_ALIGNMENT, 0);
     uintptr_t start = (uintptr_t)block;
-    size_t offset = ((start + HEADER + align - 1) & ~(uintptr_t)(align - 1)) -
-                    start;
+    size_t offset =
+        ((start + HEADER + align - 1) & ~(uintptr_t)(align - 1)) - start;
     unsigned char *payload = block + offset;
-    *header_of(payload) = (struct layer_header){.size = size,
-                                                .offset = offset};
+    *header_of(payload) =
+        (struct layer_header){.size = size, .offset = offset};
     live_add(size);
     return payload;
 }
@@ -402,8 +381,8 @@ static void *reallocate(void *old, size_t size)
         /* The backend moves the header with the payload. */
         unsigned char *block = NULL;
         if (size <= MAX_REQUEST - HEADER)
-            block = backend->realloc(backend_block(old, header),
-                                     size + HEADER);
+            block =
+                backend->realloc(backend_block(old, header), size + HEADER);
         if (block == NULL) {
             layer.stats->failed++;
             return NULL;

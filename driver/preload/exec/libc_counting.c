@@ -50,8 +50,6 @@
 
 #define EXPORT __attribute__((visibility("default")))
 
-static const char LIBRARY[] = "libheaplab-libc.so";
-
 /* glibc's entry points. */
 extern void *__libc_malloc(size_t size);
 extern void __libc_free(void *ptr);
@@ -75,10 +73,10 @@ static struct {
     struct exec_image *stats;
     struct exec_image own;
     size_t (*usable_size)(void *);
-    int looking_up;      /* the dlsym for usable_size is running */
+    int looking_up;       /* the dlsym for usable_size is running */
     uint64_t next_sample; /* live bytes that trigger the next sample */
-    uint64_t calls;      /* all calls, for the periodic sample */
-    int sampling;        /* a thread is in mallinfo2 */
+    uint64_t calls;       /* all calls, for the periodic sample */
+    int sampling;         /* a thread is in mallinfo2 */
 } counting = {
     .stats = &counting.own,
 };
@@ -95,7 +93,7 @@ static bool find_usable_size(void)
         return false;
     void *symbol = dlsym(RTLD_NEXT, "malloc_usable_size");
     if (symbol == NULL) {
-        stats_say(LIBRARY, "cannot find the C library's ",
+        stats_say("libc", "cannot find the C library's ",
                   "malloc_usable_size");
         abort();
     }
@@ -147,8 +145,8 @@ static void sample_if_grown(uint64_t live)
 
 static uint64_t live_now(void)
 {
-    int64_t live = __atomic_load_n(&counting.stats->live_bytes,
-                                   __ATOMIC_RELAXED);
+    int64_t live =
+        __atomic_load_n(&counting.stats->live_bytes, __ATOMIC_RELAXED);
     return live > 0 ? (uint64_t)live : 0;
 }
 
@@ -164,9 +162,8 @@ static void count(enum exec_call kind, void *result, size_t added,
         __atomic_fetch_add(&s->live_blocks, 1, __ATOMIC_RELAXED);
     if (removed != 0)
         __atomic_fetch_sub(&s->live_blocks, 1, __ATOMIC_RELAXED);
-    int64_t live = __atomic_add_fetch(&s->live_bytes,
-                                      (int64_t)added - (int64_t)removed,
-                                      __ATOMIC_RELAXED);
+    int64_t live = __atomic_add_fetch(
+        &s->live_bytes, (int64_t)added - (int64_t)removed, __ATOMIC_RELAXED);
     uint64_t now = live > 0 ? (uint64_t)live : 0;
     raise_to(&s->peak_live_bytes, now);
     uint64_t calls = __atomic_add_fetch(&counting.calls, 1, __ATOMIC_RELAXED);
@@ -198,8 +195,8 @@ __attribute__((constructor)) static void counting_constructor(void)
 {
     find_usable_size();
     sample();
-    struct exec_image *slot = stats_attach("libc", EXEC_FLAG_LIBC,
-                                           &counting.own);
+    struct exec_image *slot =
+        stats_attach("libc", EXEC_FLAG_LIBC, &counting.own);
     if (slot != NULL)
         counting.stats = slot;
     pthread_atfork(NULL, NULL, fork_child);

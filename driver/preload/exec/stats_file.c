@@ -93,9 +93,10 @@ struct exec_image *stats_attach(const char *backend, uint32_t flags,
     return image;
 }
 
-void stats_say(const char *library, const char *message, const char *detail)
+void stats_say(const char *backend, const char *message, const char *detail)
 {
-    const char *parts[] = {library, ": ", message, detail, "\n"};
+    const char *parts[] = {
+        "libheaplab-", backend, ".so: ", message, detail, "\n"};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
         ssize_t ignored = write(STDERR_FILENO, parts[i], strlen(parts[i]));
         (void)ignored;

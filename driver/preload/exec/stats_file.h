@@ -24,7 +24,7 @@ struct exec_image *stats_attach(const char *backend, uint32_t flags,
  * initialization, early calls from the dynamic loader see none). */
 bool stats_environment_ready(void);
 
-/* Writes "LIBRARY: MESSAGE DETAIL\n" on stderr with write(2). */
-void stats_say(const char *library, const char *message, const char *detail);
+/* Writes "libheaplab-BACKEND.so: MESSAGE DETAIL\n" on stderr with write(2). */
+void stats_say(const char *backend, const char *message, const char *detail);
 
 #endif /* HEAPLAB_PRELOAD_STATS_FILE_H */
