@@ -24,7 +24,12 @@ SANITIZE ?= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 # Debian packages heaplab needs; docs/dependencies.md says why each is there.
 DEB_PACKAGES := gcc make pkg-config check libbsd-dev gnuplot-nox python3 \
                 libinih-dev \
-                libjansson-dev
+                libjansson-dev \
+                valgrind
+
+# Optional: the production allocators `heaplab bench` puts beside ours
+# (loaded with dlopen when installed; docs/performance.md).
+BENCH_PACKAGES := libjemalloc2 libmimalloc2.0 libtcmalloc-minimal4
 
 LIB_SRCS  := $(wildcard allocators/*.c) $(filter-out driver/main.c,$(wildcard driver/*.c))
 GRADE_SRCS := $(wildcard grading/*.c)
@@ -166,6 +171,8 @@ lib/libheaplab-$(subst _,-,$(1)).so: build/pic/driver/preload/exec/layer-$(1).o 
 	$$(CC) $$(CFLAGS) $$(LDFLAGS) $$(PRELOAD_LINK) $$^ -o $$@ -lpthread
 endef
 $(foreach stem,$(EXEC_STEMS),$(eval $(call exec_library,$(stem))))
+# hybrid composes bins and mmap (allocators/hybrid.c): its library links them.
+lib/libheaplab-hybrid.so: build/pic/allocators/bins.o build/pic/allocators/mmap.o
 lib/libheaplab-libc.so: build/pic/driver/preload/exec/libc_counting.o \
                         build/pic/driver/preload/exec/stats_file.o
 	@mkdir -p $(@D)
@@ -221,7 +228,23 @@ test-asan: all build/asan/heaplab-tests
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	build/asan/heaplab-tests
 
+# The benchmark: every backend on both suites (out/bench.json, the plots
+# in out/bench-SUITE/), then throughput against trace size (out/).  It
+# installs the optional allocators first when it can, and goes on without
+# them when it cannot.
 bench: all
+	@missing=""; \
+	for p in $(BENCH_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ]; then \
+	  echo "heaplab: installing$$missing (optional, for the benchmark)"; \
+	  env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends$$missing >/dev/null 2>&1 || \
+	  echo "heaplab: could not install$$missing; benchmarking without them"; \
+	elif [ -n "$$missing" ]; then \
+	  echo "heaplab: optional allocators missing:$$missing (sudo apt-get install$$missing)"; \
+	fi
+	bin/heaplab bench -o out/bench.json
 	bin/heaplab bench --scaling -o out
 
 clean:

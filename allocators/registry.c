@@ -31,6 +31,7 @@ extern const struct allocator bitmap_allocator;
 extern const struct allocator pool_allocator;
 extern const struct allocator simple_allocator;
 extern const struct allocator segmeta_allocator;
+extern const struct allocator hybrid_allocator;
 
 /* Where a backend's memory comes from (see registry_uses_memlib). */
 enum registry_memory {
@@ -59,6 +60,7 @@ static const struct registry_entry {
     {&bitmap_allocator, REGISTRY_OTHER, MEMORY_MEMLIB},
     {&pool_allocator, REGISTRY_OTHER, MEMORY_MEMLIB},
     {&simple_allocator, REGISTRY_OTHER, MEMORY_OWN},
+    {&hybrid_allocator, REGISTRY_OTHER, MEMORY_MEMLIB}, /* lab 4's */
     {&segmeta_allocator, REGISTRY_APPENDIX, MEMORY_MEMLIB},
 };
 

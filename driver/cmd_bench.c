@@ -1,6 +1,7 @@
 /*
- * cmd_bench.c -- `heaplab bench --scaling`: throughput against trace size,
- * on traces that `heaplab gen` makes (plot_scaling.h).
+ * cmd_bench.c -- `heaplab bench`: every backend on both suites (bench.h),
+ * and `heaplab bench --scaling`: throughput against trace size, on traces
+ * that `heaplab gen` makes (plot_scaling.h).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -12,9 +13,28 @@
 #include "plot.h"
 #include "plot_scaling.h"
 #include "select.h"
+#include "bench.h"
 
 static const char BENCH_USAGE[] =
-    "usage: heaplab bench --scaling [OPTIONS]\n"
+    "usage: heaplab bench [OPTIONS] [SUITE_DIR ...]\n"
+    "       heaplab bench --scaling [OPTIONS]\n"
+    "\n"
+    "Without --scaling: every backend on both suites, the shipped traces\n"
+    "and the classic CS:APP ones (../shared/traces/csapp, its 11 -bal\n"
+    "traces, when it is there), or on the SUITE_DIRs given, in --rounds\n"
+    "rounds (each pair in a child process, as 'heaplab run' does).  Prints\n"
+    "the driver's own cost per op and one table: throughput (the median\n"
+    "over the rounds), its spread, mean utilization, the ratio to libc\n"
+    "(taken within each round); writes -o FILE (JSON, default\n"
+    "out/bench.json) and the plots of each suite in FILE's folder\n"
+    "(bench-SUITE/).  docs/performance.md explains the method.\n"
+    "\n"
+    "  -a, --allocator NAME[,NAME...]  backends to run (default: all)\n"
+    "  -o, --output FILE               the results (default: out/bench.json)\n"
+    "      --rounds N                  rounds (default 3)\n"
+    "      --no-plots                  no plots\n"
+    "\n"
+    "With --scaling:\n"
     "\n"
     "Throughput against trace size.  Generates traces of each pattern\n"
     "(heaplab gen) from 1000 ops up to --max-ops, half a decade apart, runs\n"
@@ -25,7 +45,7 @@ static const char BENCH_USAGE[] =
     "the limit at one size is not run at the larger ones: its line stops.\n"
     "\n"
     "options:\n"
-    "      --scaling                   this benchmark (the only one)\n"
+    "      --scaling                   this benchmark\n"
     "  -a, --allocator NAME[,NAME...]  backends to run (default: all)\n"
     "  -p, --pattern NAME              a pattern of 'heaplab gen --list';\n"
     "                                  again for more (default:\n"
@@ -59,6 +79,33 @@ static unsigned long parse_count(const char *text, unsigned long max)
     return value;
 }
 
+/* `heaplab bench` without --scaling: the suites (bench.h). */
+static int bench_command(struct bench_options *o, const char *allocators,
+                         const char *output, int argc, char **argv)
+{
+    if (argc - optind > BENCH_MAX_SUITES)
+        return usage_error("at most 4 suites, not also '%s'",
+                           argv[optind + BENCH_MAX_SUITES]);
+    for (int i = optind; i < argc; i++)
+        o->suites[o->suite_count++] = argv[i];
+    char command[1024] = "heaplab";
+    for (int i = 0; i < argc; i++) {
+        size_t used = strlen(command);
+        snprintf(command + used, sizeof command - used, " %s", argv[i]);
+    }
+    o->command = command;
+    o->json_path = output != NULL ? output : "out/bench.json";
+    struct selection selection;
+    char error[256];
+    if (select_allocators(allocators, &selection, error, sizeof error) != 0)
+        return usage_error("%s", error);
+    o->allocators = selection.allocators;
+    o->allocator_count = selection.count;
+    int status = bench_suites(o);
+    select_free(&selection);
+    return status;
+}
+
 int cmd_bench(int argc, char **argv)
 {
     static const struct option options[] = {
@@ -69,6 +116,8 @@ int cmd_bench(int argc, char **argv)
         {"timeout", required_argument, NULL, 't'},
         {"repeat", required_argument, NULL, 'r'},
         {"output", required_argument, NULL, 'o'},
+        {"rounds", required_argument, NULL, 'R'},
+        {"no-plots", no_argument, NULL, 'N'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -76,8 +125,9 @@ int cmd_bench(int argc, char **argv)
                                 .timeout_seconds = 60,
                                 .repeat = 3,
                                 .progress = stdout};
-    const char *allocators = NULL, *dir = "out";
+    const char *allocators = NULL, *dir = NULL;
     int scaling = 0;
+    struct bench_options suites = {.rounds = 3, .plots = 1, .out = stdout};
     optind = 1;
     opterr = 0;
     int c;
@@ -121,6 +171,15 @@ int cmd_bench(int argc, char **argv)
         case 'o':
             dir = optarg;
             break;
+        case 'R':
+            if ((suites.rounds = (unsigned)parse_count(optarg, 64)) == 0)
+                return usage_error("--rounds needs a count from 1 to 64, "
+                                   "not '%s'",
+                                   optarg);
+            break;
+        case 'N':
+            suites.plots = 0;
+            break;
         case 'h':
             fputs(BENCH_USAGE, stdout);
             return 0;
@@ -131,7 +190,9 @@ int cmd_bench(int argc, char **argv)
         }
     }
     if (!scaling)
-        return usage_error("%s", "which benchmark? give --scaling");
+        return bench_command(&suites, allocators, dir, argc, argv);
+    if (dir == NULL)
+        dir = "out";
     if (optind < argc)
         return usage_error("unexpected argument '%s'", argv[optind]);
     if (s.pattern_count == 0) {

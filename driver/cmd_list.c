@@ -19,7 +19,9 @@ static const char LIST_USAGE[] =
     "the registry's order.  The families:\n"
     "\n"
     "  lecture     the lecture's six: minimal pad list dlist bins mmap\n"
-    "  reference   production allocators, for comparison (libc)\n"
+    "  reference   production allocators, for comparison (libc, and\n"
+    "              jemalloc, mimalloc, tcmalloc when installed; a missing\n"
+    "              one is listed as unavailable, with its package)\n"
     "  policy      a lecture backend with another fit policy\n"
     "  appendix    the designs of the lecture's appendix\n"
     "  other       further designs courses compare: bitmap pool simple\n"
@@ -78,5 +80,12 @@ int cmd_list(int argc, char **argv)
         }
     }
     select_free(&selection);
+    /* The optional ones that are not installed (optional_backends.c). */
+    for (size_t i = 0; names == NULL && i < registry_unavailable_count(); i++) {
+        const char *summary, *package;
+        const char *name = registry_unavailable_at(i, &summary, &package);
+        printf("%s\tunavailable: apt-get install %s\t%s\n", name, package,
+               registry_family_name(REGISTRY_REFERENCE));
+    }
     return 0;
 }

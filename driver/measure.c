@@ -240,9 +240,11 @@ int measure_callgrind(char *const argv[], char *const env_add[],
     char **envp = environment_with(env_add, &env_bytes);
     pid_t pid = envp != NULL ? fork() : -1;
     if (pid == 0) {
-        int null_fd = open("/dev/null", O_RDONLY);
-        if (null_fd >= 0)
+        int null_fd = open("/dev/null", O_RDWR);
+        if (null_fd >= 0) { /* stderr stays: valgrind's complaints */
             dup2(null_fd, STDIN_FILENO);
+            dup2(null_fd, STDOUT_FILENO);
+        }
         execvpe(args[0], args, envp);
         _exit(127);
     }

@@ -4,6 +4,7 @@
  *   FOLDER/src/bins.c            copied from the submission
  *   FOLDER/obj/bins.o            compiled there (messages name "bins.c")
  *   FOLDER/obj/heaplab-link.c    the shim: heaplab_submission = &SYMBOL
+ *   FOLDER/obj/heaplab-checker-cases.o   the rubric's [checker] fixture
  *   FOLDER/heaplab-submission    the program
  */
 #include "build.h"
@@ -280,6 +281,45 @@ static int compile_one(const struct rubric *r, const struct link_plan *plan,
     return ok ? 0 : -1;
 }
 
+/* Step 2b: the rubric's checker fixture (grading/checker.h), when it has
+ * one, into obj/heaplab-checker-cases.o.  It is the course's code, not the
+ * student's: when it does not compile, the grader has failed.  0, -1 with
+ * error said, -2 when the compiler cannot run. */
+static int compile_fixture(const struct rubric *r,
+                           const struct link_plan *plan, const char *cc,
+                           const char *root, const char *folder, char *error,
+                           size_t error_size)
+{
+    char include[PATH_MAX + 16], grading[PATH_MAX + 16];
+    snprintf(include, sizeof include, "-I%s/include", root);
+    snprintf(grading, sizeof grading, "-I%s/grading", root);
+    char *argv[LINK_WORDS_MAX + 16];
+    size_t n = 0;
+    argv[n++] = (char *)cc;
+    for (size_t i = 0; i < plan->cflags_count; i++)
+        argv[n++] = plan->words[plan->cflags + i];
+    argv[n++] = include;
+    argv[n++] = grading;
+    argv[n++] = "-D_GNU_SOURCE";
+    argv[n++] = "-c";
+    argv[n++] = (char *)r->checker_fixture;
+    argv[n++] = "-o";
+    argv[n++] = "obj/heaplab-checker-cases.o";
+    argv[n] = NULL;
+    char *said = NULL;
+    int ok = 0;
+    if (run_tool(argv, folder, r->compile_timeout, &said, &ok) != 0) {
+        free(said);
+        return -2;
+    }
+    if (!ok)
+        snprintf(error, error_size,
+                 "the rubric's checker fixture %s does not compile: %.300s",
+                 r->checker_fixture, said ? said : "");
+    free(said);
+    return ok ? 0 : -1;
+}
+
 /* Step 3: the symbols the rubric forbids, from `nm -u`. */
 static int check_symbols(const struct rubric *r, const char *folder,
                          struct build *b)
@@ -381,19 +421,23 @@ static int link_program(const struct rubric *r, const struct link_plan *plan,
     FILE *f = fopen(shim, "w");
     if (f == NULL)
         return -2;
+    int fixture = r->checker_fixture[0] != '\0';
     fprintf(f,
+            "#include \"checker.h\"\n"
             "#include \"heaplab/allocator.h\"\n"
             "extern const struct allocator %s;\n"
-            "const struct allocator *const heaplab_submission = &%s;\n",
-            r->symbol, r->symbol);
+            "const struct allocator *const heaplab_submission = &%s;\n"
+            "const struct checker_case *const heaplab_checker_table = %s;\n",
+            r->symbol, r->symbol, fixture ? "heaplab_checker_cases" : "0");
     if (fclose(f) != 0)
         return -2;
 
-    char include[PATH_MAX + 16];
+    char include[PATH_MAX + 16], grading[PATH_MAX + 16];
     snprintf(include, sizeof include, "-I%s/include", root);
-    char *shim_argv[] = {
-        (char *)cc,           include, "-c", "obj/heaplab-link.c", "-o",
-        "obj/heaplab-link.o", NULL};
+    snprintf(grading, sizeof grading, "-I%s/grading", root);
+    char *shim_argv[] = {(char *)cc, include, grading,
+                         "-c",       "obj/heaplab-link.c", "-o",
+                         "obj/heaplab-link.o", NULL};
     char *said = NULL;
     int ok = 0;
     if (run_tool(shim_argv, folder, r->compile_timeout, &said, &ok) != 0 ||
@@ -432,6 +476,8 @@ static int link_program(const struct rubric *r, const struct link_plan *plan,
         argv[n++] = paths[p++];
     }
     argv[n++] = "obj/heaplab-link.o";
+    if (fixture)
+        argv[n++] = "obj/heaplab-checker-cases.o";
     paths[p] = NULL;
     text_append(&paths[p], "%s/%s", root, plan->child);
     argv[n++] = paths[p++];
@@ -495,6 +541,15 @@ int build_submission(const struct rubric *r, const char *root,
             rc = compile_one(r, &plan, cc, root, folder, r->files.names[i], b);
     if (rc == 0)
         rc = check_symbols(r, folder, b);
+    if (rc == 0 && r->checker_fixture[0] != '\0') {
+        int fixture_rc = compile_fixture(r, &plan, cc, root, folder, error,
+                                         error_size);
+        if (fixture_rc == -1) {
+            free(plan.text);
+            return -1;
+        }
+        rc = fixture_rc;
+    }
     if (rc == 0)
         rc = link_program(r, &plan, cc, root, folder, b);
     free(plan.text);

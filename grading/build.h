@@ -7,6 +7,7 @@
  *
  *     the submission's objects
  *   + a two-line shim:  heaplab_submission = &SYMBOL
+ *   + the rubric's [checker] fixture, when it has one (checker.h)
  *   + grading/child/child_main.o  (main: the worker, see worker.h)
  *   + every object of heaplab but driver/main.o and the reference backend
  *     that defines SYMBOL (allocators/bins.o for bins_allocator)

@@ -134,6 +134,7 @@ static int read_reply(const char *text, struct reply *r)
 struct run_request {
     const char *program; /* the submission's program, or bin/heaplab */
     int reference;       /* program is bin/heaplab: --worker --backend */
+    int checker;         /* name is a [checker] case, not a trace */
     const char *trace;   /* its file */
     const char *name;    /* NAME.rep, for messages */
     int timing;          /* a timing round, not the checked run */
@@ -158,7 +159,14 @@ static void run_worker(const struct rubric *rubric, const char *folder,
     char *argv[40];
     size_t n = 0;
     argv[n++] = (char *)q->program;
-    if (q->reference) {
+    if (q->checker) {
+        argv[n++] = "--checker-case";
+        argv[n++] = (char *)q->name;
+        argv[n++] = "--timeout";
+        argv[n++] = timeout;
+        argv[n++] = "--memory";
+        argv[n++] = memory;
+    } else if (q->reference) {
         argv[n++] = "grade";
         argv[n++] = "--worker";
         argv[n++] = "--backend";
@@ -172,9 +180,11 @@ static void run_worker(const struct rubric *rubric, const char *folder,
         "--timeout",     timeout,  "--cpu",       cpu,
         "--memory",      memory,   "--file-size", file_size,
         "--output-keep", keep,     "--workdir",   workdir};
-    for (size_t i = 0; i < sizeof common / sizeof *common; i++)
+    for (size_t i = 0; !q->checker && i < sizeof common / sizeof *common; i++)
         argv[n++] = (char *)common[i];
-    if (q->timing) {
+    if (q->checker) {
+        /* the case's own options, above */
+    } else if (q->timing) {
         argv[n++] = "--repeat";
         argv[n++] = repeat;
     } else {
@@ -236,7 +246,8 @@ static void run_worker(const struct rubric *rubric, const char *folder,
 
 static int list_traces(const struct rubric *r, struct grade *g)
 {
-    size_t max = r->correctness.count + r->performance.count;
+    size_t max = r->correctness.count + r->performance.count +
+                 r->checker_cases.count;
     g->traces = calloc(max ? max : 1, sizeof *g->traces);
     if (g->traces == NULL)
         return -1;
@@ -257,6 +268,11 @@ static int list_traces(const struct rubric *r, struct grade *g)
             t->weight = r->performance.weights[i];
         }
         t->performance = 1;
+    }
+    for (size_t i = 0; i < r->checker_cases.count; i++) {
+        struct trace_grade *t = &g->traces[g->count++];
+        snprintf(t->name, sizeof t->name, "%s", r->checker_cases.names[i]);
+        t->checker = 1;
     }
     for (size_t i = 0; i < g->count; i++) {
         struct trace_grade *t = &g->traces[i];
@@ -295,12 +311,19 @@ static void check_traces(struct grade *g, const char *program,
         struct trace_grade *t = &g->traces[i];
         char file[PATH_MAX + RUBRIC_NAME_MAX + 8], name[RUBRIC_NAME_MAX + 8];
         rubric_trace_path(r, t->name, file, sizeof file);
-        snprintf(name, sizeof name, "%s.rep", t->name);
-        progress(options, "heaplab grade: %s: checking %s", r->lab, t->name);
-        struct run_request q = {
-            .program = program, .trace = file, .name = name};
+        snprintf(name, sizeof name, t->checker ? "%s" : "%s.rep", t->name);
+        progress(options,
+                 t->checker ? "heaplab grade: %s: checker case %s"
+                            : "heaplab grade: %s: checking %s",
+                 r->lab, t->name);
+        struct run_request q = {.program = program,
+                                .checker = t->checker,
+                                .trace = file,
+                                .name = name};
         struct reply reply;
         run_worker(r, folder, &q, &reply);
+        if (t->checker && reply.verdict == VERDICT_OK)
+            reply.printed = 0; /* a checker prints when it rejects */
         t->verdict = reply.verdict;
         snprintf(t->message, sizeof t->message, "%s", reply.message);
         t->util = reply.verdict == VERDICT_OK ? reply.util : NAN;

@@ -4,7 +4,8 @@
  *   1. build    the submission into a program of its own (build.h)
  *   2. check    every trace once, in a worker process of that program,
  *               run twice in a row in one process (state init() leaves
- *               behind), with the rubric's limits
+ *               behind), with the rubric's limits; then every [checker]
+ *               case, in a process of its own (checker.h)
  *   3. time     every performance trace that passed: rounds of the
  *               reference and the submission, interleaved, each a fresh
  *               process; the ratio is the median of the rounds' ratios
@@ -35,6 +36,7 @@ struct trace_grade {
     char name[RUBRIC_NAME_MAX];
     int correctness;        /* listed under [correctness] */
     int performance;        /* listed under [performance] */
+    int checker;            /* not a trace: a [checker] case */
     enum trace_verdict verdict;
     char message[RUN_MESSAGE_MAX + 256]; /* the driver's exact words */
     size_t printed;         /* bytes the submission printed */
@@ -59,11 +61,13 @@ struct grade {
     char *warnings;         /* compiler warnings, or NULL */
     char internal[512];     /* the grader's own failure, or "" */
     size_t count;
-    struct trace_grade *traces; /* correctness, then performance-only */
+    struct trace_grade *traces; /* correctness, then performance-only,
+                                   then the checker's cases */
 
     /* score.c */
     size_t passed;          /* traces with VERDICT_OK */
     double correctness;
+    double checker;         /* points of the checker's cases */
     double mean_util;       /* over performance traces; NAN if none */
     double mean_ratio;
     double util_points;

@@ -84,6 +84,17 @@ static void component_lines(const struct grade *g, char **s)
                     g->throughput_points, r->throughput.points, value,
                     r->reference, r->throughput.min, r->throughput.max);
     }
+    if (r->checker_cases.count > 0) {
+        size_t passed = 0;
+        for (size_t i = 0; i < g->count; i++)
+            passed += g->traces[i].checker &&
+                      g->traces[i].verdict == VERDICT_OK;
+        text_append(s,
+                    "  checker      %6.2f / %-6g %zu of %zu heaps judged "
+                    "right by check()\n",
+                    g->checker, r->checker_points, passed,
+                    r->checker_cases.count);
+    }
     text_append(s, "  total        %6.2f / %g\n", g->total, g->max_total);
 }
 
@@ -94,6 +105,8 @@ static void trace_feedback(const struct grade *g, const struct trace_grade *t,
     if (t->verdict != VERDICT_OK)
         text_append(s, "%s%s: %s\n", indent, verdict_name(t->verdict),
                     t->message);
+    else if (t->checker)
+        text_append(s, "%s%s\n", indent, t->message);
     else
         text_append(s, "%spassed every check%s\n", indent,
                     g->rubric->check_heap ? ", heap checker included" : "");
@@ -145,15 +158,17 @@ char *results_report(const struct grade *g)
                 "points", "util", "throughput");
     for (size_t i = 0; i < g->count; i++) {
         const struct trace_grade *t = &g->traces[i];
-        char points[40], util[32], ratio[32];
-        if (t->correctness)
+        char points[40], util[32], ratio[32], name[RUBRIC_NAME_MAX + 16];
+        snprintf(name, sizeof name, "%s%s", t->checker ? "checker:" : "",
+                 t->name);
+        if (t->correctness || t->checker)
             snprintf(points, sizeof points, "%.2f / %.2f", t->points,
                      t->max_points);
         else
             snprintf(points, sizeof points, "perf only");
         format_percent(t->util, util, sizeof util);
         format_ratio(t->ratio, ratio, sizeof ratio);
-        text_append(&s, "  %-24s %-8s %15s %8s %11s\n", t->name,
+        text_append(&s, "  %-24s %-8s %15s %8s %11s\n", name,
                     verdict_name(t->verdict), points, util, ratio);
     }
     text_append(&s, "\n");
@@ -169,7 +184,7 @@ char *results_report(const struct grade *g)
         if (!any)
             text_append(&s, "\nWhat to look at:\n");
         any = 1;
-        text_append(&s, "  %s\n", t->name);
+        text_append(&s, "  %s%s\n", t->checker ? "checker: " : "", t->name);
         trace_feedback(g, t, "    ", &s);
     }
     if (g->warnings != NULL)
@@ -223,6 +238,9 @@ json_t *results_json(const struct grade *g)
     json_object_set_new(speed, "value", number_value(g->mean_ratio));
     json_object_set_new(speed, "reference", results_text(r->reference));
     json_object_set_new(components, "throughput", speed);
+    if (r->checker_cases.count > 0)
+        json_object_set_new(components, "checker",
+                            component(g->checker, r->checker_points));
     json_object_set_new(o, "components", components);
 
     json_t *traces = json_array();
@@ -232,6 +250,7 @@ json_t *results_json(const struct grade *g)
         json_object_set_new(row, "name", results_text(t->name));
         json_object_set_new(row, "correctness", json_boolean(t->correctness));
         json_object_set_new(row, "performance", json_boolean(t->performance));
+        json_object_set_new(row, "checker", json_boolean(t->checker));
         json_object_set_new(row, "verdict",
                             results_text(verdict_name(t->verdict)));
         json_object_set_new(row, "message", results_text(t->message));
@@ -310,7 +329,10 @@ json_t *results_gradescope(const struct grade *g)
         const struct trace_grade *t = &g->traces[i];
         char name[RUBRIC_NAME_MAX + 32];
         snprintf(name, sizeof name, "%s: %s",
-                 t->correctness ? "correctness" : "performance", t->name);
+                 t->checker       ? "checker"
+                 : t->correctness ? "correctness"
+                                  : "performance",
+                 t->name);
         char *feedback = NULL;
         trace_feedback(g, t, "", &feedback);
         json_array_append_new(tests,
@@ -391,6 +413,9 @@ char *results_autolab(const struct grade *g)
     if (r->performance.count > 0 && r->throughput.points > 0)
         json_object_set_new(scores, r->autolab_throughput,
                             json_real(g->throughput_points));
+    if (r->checker_cases.count > 0)
+        json_object_set_new(scores, r->autolab_checker,
+                            json_real(g->checker));
     json_object_set_new(o, "scores", scores);
     json_t *board = json_array();
     json_array_append_new(board, json_real(g->total));

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "heaplab/registry.h"
 #include "trace.h"
@@ -28,6 +29,7 @@
 enum key_kind {
     KEY_TEXT,     /* char[RUBRIC_NAME_MAX] */
     KEY_PATH,     /* char[PATH_MAX], resolved later */
+    KEY_FILE,     /* char[PATH_MAX], a file, resolved later */
     KEY_LIST,     /* struct rubric_list */
     KEY_POINTS,   /* double >= 0 */
     KEY_FRACTION, /* double in [0, 1]; "55%" is 0.55 */
@@ -72,6 +74,9 @@ static const struct key keys[] = {
     KEY("throughput", "points", KEY_POINTS, throughput.points),
     KEY("throughput", "min", KEY_RATIO, throughput.min),
     KEY("throughput", "max", KEY_RATIO, throughput.max),
+    KEY("checker", "points", KEY_POINTS, checker_points),
+    KEY("checker", "cases", KEY_LIST, checker_cases),
+    KEY("checker", "fixture", KEY_FILE, checker_fixture),
     KEY("limits", "timeout", KEY_SECONDS, timeout),
     KEY("limits", "cpu", KEY_SECONDS, cpu),
     KEY("limits", "memory", KEY_BYTES, memory),
@@ -84,6 +89,7 @@ static const struct key keys[] = {
     KEY("autolab", "correctness", KEY_TEXT, autolab_correctness),
     KEY("autolab", "utilization", KEY_TEXT, autolab_util),
     KEY("autolab", "throughput", KEY_TEXT, autolab_throughput),
+    KEY("autolab", "checker", KEY_TEXT, autolab_checker),
 };
 
 enum { KEY_COUNT_ALL = sizeof keys / sizeof keys[0] };
@@ -254,9 +260,10 @@ static int set_value(struct parse *p, size_t index, const char *value)
         snprintf(field, RUBRIC_NAME_MAX, "%s", value);
         return 1;
     case KEY_PATH:
+    case KEY_FILE:
         if (strlen(value) >= PATH_MAX || value[0] == '\0')
-            return parse_error(p, "[%s] %s: needs a folder", k->section,
-                               k->name);
+            return parse_error(p, "[%s] %s: needs a %s", k->section, k->name,
+                               k->kind == KEY_FILE ? "file" : "folder");
         snprintf(field, PATH_MAX, "%s", value);
         return 1;
     case KEY_POINTS:
@@ -332,7 +339,8 @@ static int on_key(void *user, const char *section, const char *name,
         return parse_error(p,
                            "unknown section [%s] (sections: lab, "
                            "correctness, performance, utilization, "
-                           "throughput, limits, feedback, autolab)",
+                           "throughput, checker, limits, feedback, "
+                           "autolab)",
                            section[0] ? section : "");
     return parse_error(p, "[%s] has no key '%s'", section, name);
 }
@@ -379,6 +387,7 @@ static void set_defaults(struct rubric *r)
     snprintf(r->autolab_correctness, RUBRIC_NAME_MAX, "Correctness");
     snprintf(r->autolab_util, RUBRIC_NAME_MAX, "Utilization");
     snprintf(r->autolab_throughput, RUBRIC_NAME_MAX, "Throughput");
+    snprintf(r->autolab_checker, RUBRIC_NAME_MAX, "Checker");
     for (size_t i = 0; i < sizeof default_forbid / sizeof *default_forbid; i++)
         snprintf(r->forbid.names[r->forbid.count++], RUBRIC_NAME_MAX, "%s",
                  default_forbid[i]);
@@ -476,6 +485,84 @@ static unsigned line_of(const struct parse *p, const char *section,
     return 0;
 }
 
+/* A path of the rubric, relative to its folder, made absolute and real
+ * into out (PATH_MAX bytes); 0, or -1 with errno. */
+static int resolve(const char *folder, const char *path, size_t length,
+                   char *out)
+{
+    char joined[PATH_MAX * 2 + 2];
+    if (path[0] == '/')
+        snprintf(joined, sizeof joined, "%.*s", (int)length, path);
+    else
+        snprintf(joined, sizeof joined, "%s/%.*s", folder, (int)length, path);
+    return realpath(joined, out) != NULL ? 0 : -1;
+}
+
+/* trace_dir: the project's traces/, or the folders it lists, in order. */
+static int resolve_trace_dirs(struct rubric *r, const struct parse *p,
+                              const char *root, const char *folder,
+                              char error[RUBRIC_ERROR_MAX])
+{
+    char given[PATH_MAX];
+    if (r->trace_dir[0] == '\0')
+        snprintf(given, sizeof given, "%.4000s/traces", root);
+    else
+        snprintf(given, sizeof given, "%s", r->trace_dir);
+    r->trace_dir_count = 0;
+    for (const char *s = given; *s != '\0';) {
+        s += strspn(s, " \t");
+        size_t n = strcspn(s, " \t");
+        if (n == 0)
+            break;
+        if (r->trace_dir_count == RUBRIC_TRACE_DIRS)
+            return fail_at(error, r->path, line_of(p, "lab", "trace_dir"),
+                           "[lab] trace_dir: more than %d folders",
+                           RUBRIC_TRACE_DIRS);
+        char *out = r->trace_dirs[r->trace_dir_count];
+        if (resolve(folder, s, n, out) != 0)
+            return fail_at(error, r->path, line_of(p, "lab", "trace_dir"),
+                           "[lab] trace_dir: %.*s: %s", (int)n, s,
+                           strerror(errno));
+        r->trace_dir_count++;
+        s += n;
+    }
+    snprintf(r->trace_dir, sizeof r->trace_dir, "%s", r->trace_dirs[0]);
+    return 0;
+}
+
+/* [checker]: cases need their fixture, points need cases. */
+static int check_checker(struct rubric *r, const struct parse *p,
+                         const char *folder, char error[RUBRIC_ERROR_MAX])
+{
+    const struct rubric_list *cases = &r->checker_cases;
+    if (cases->count == 0 && r->checker_points > 0)
+        return fail_at(error, r->path, line_of(p, "checker", "points"),
+                       "[checker] points without cases");
+    if (cases->count > 0 && r->checker_fixture[0] == '\0')
+        return fail_at(error, r->path, cases->lines[0],
+                       "[checker] cases without a fixture (the C file "
+                       "that defines them)");
+    if (r->checker_fixture[0] != '\0') {
+        char resolved[PATH_MAX];
+        struct stat st;
+        if (resolve(folder, r->checker_fixture, strlen(r->checker_fixture),
+                    resolved) != 0 ||
+            stat(resolved, &st) != 0 || !S_ISREG(st.st_mode))
+            return fail_at(error, r->path, line_of(p, "checker", "fixture"),
+                           "[checker] fixture: no file %s",
+                           r->checker_fixture);
+        snprintf(r->checker_fixture, sizeof r->checker_fixture, "%s",
+                 resolved);
+    }
+    for (size_t i = 0; i < cases->count; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(cases->names[i], cases->names[j]) == 0)
+                return fail_at(error, r->path, cases->lines[i],
+                               "checker case '%s' is listed twice",
+                               cases->names[i]);
+    return 0;
+}
+
 static int check_rubric(struct rubric *r, const struct parse *p,
                         const char *root, char error[RUBRIC_ERROR_MAX])
 {
@@ -496,18 +583,9 @@ static int check_rubric(struct rubric *r, const struct parse *p,
 
     char folder[PATH_MAX];
     folder_of(r->path, folder, sizeof folder);
-    char dir[PATH_MAX * 2 + 2];
-    if (r->trace_dir[0] == '\0')
-        snprintf(dir, sizeof dir, "%s/traces", root);
-    else if (r->trace_dir[0] == '/')
-        snprintf(dir, sizeof dir, "%s", r->trace_dir);
-    else
-        snprintf(dir, sizeof dir, "%s/%s", folder, r->trace_dir);
-    char resolved[PATH_MAX];
-    if (realpath(dir, resolved) == NULL)
-        return fail_at(error, r->path, line_of(p, "lab", "trace_dir"),
-                       "[lab] trace_dir: %s: %s", dir, strerror(errno));
-    snprintf(r->trace_dir, sizeof r->trace_dir, "%s", resolved);
+    if (resolve_trace_dirs(r, p, root, folder, error) != 0 ||
+        check_checker(r, p, folder, error) != 0)
+        return -1;
 
     if (r->correctness.count == 0 && r->performance.count == 0)
         return fail_at(error, r->path, 0,
@@ -566,6 +644,11 @@ int rubric_load(const char *path, const char *root, struct rubric *rubric,
 void rubric_trace_path(const struct rubric *rubric, const char *name,
                        char *out, size_t size)
 {
+    for (size_t i = 0; i < rubric->trace_dir_count; i++) {
+        snprintf(out, size, "%s/%s.rep", rubric->trace_dirs[i], name);
+        if (access(out, F_OK) == 0)
+            return;
+    }
     snprintf(out, size, "%s/%s.rep", rubric->trace_dir, name);
 }
 
@@ -574,5 +657,6 @@ double rubric_max_points(const struct rubric *rubric)
     return (rubric->correctness.count ? rubric->correctness_points : 0) +
            (rubric->performance.count
                 ? rubric->util.points + rubric->throughput.points
-                : 0);
+                : 0) +
+           (rubric->checker_cases.count ? rubric->checker_points : 0);
 }

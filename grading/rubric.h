@@ -9,9 +9,10 @@
  *   [performance]  traces, reference, rounds, repeat
  *   [utilization]  points, min, max
  *   [throughput]   points, min, max
+ *   [checker]      points, cases, fixture (the heap checker, checker.h)
  *   [limits]       timeout, cpu, memory, file_size, output, compile_timeout
  *   [feedback]     show_output, visibility, stdout_visibility
- *   [autolab]      correctness, utilization, throughput (problem names)
+ *   [autolab]      correctness, utilization, throughput, checker
  */
 #ifndef HEAPLAB_GRADING_RUBRIC_H
 #define HEAPLAB_GRADING_RUBRIC_H
@@ -23,6 +24,7 @@ enum {
     RUBRIC_LIST_MAX = 128, /* entries of one list key */
     RUBRIC_NAME_MAX = 96,  /* bytes of one entry, NUL included */
     RUBRIC_ERROR_MAX = 512,
+    RUBRIC_TRACE_DIRS = 8, /* folders of trace_dir's search path */
 };
 
 /* A list key (traces, files, forbid); `line` is where each entry was. */
@@ -45,7 +47,9 @@ struct rubric {
     char lab[RUBRIC_NAME_MAX]; /* the lab's name, for reports */
     struct rubric_list files;  /* what a submission hands in */
     char symbol[RUBRIC_NAME_MAX];  /* the vtable the files define */
-    char trace_dir[PATH_MAX];      /* resolved: where trace names live */
+    char trace_dir[PATH_MAX];      /* resolved: the first folder of */
+    size_t trace_dir_count;        /* the search path trace_dirs */
+    char trace_dirs[RUBRIC_TRACE_DIRS][PATH_MAX];
     struct rubric_list forbid;     /* symbols a submission may not use */
 
     double correctness_points;     /* split evenly over the traces */
@@ -59,6 +63,10 @@ struct rubric {
     unsigned repeat;                 /* timed replays per round */
     struct rubric_scale util;        /* of the mean utilization */
     struct rubric_scale throughput;  /* of the mean ratio to the reference */
+
+    double checker_points;            /* split evenly over the cases */
+    struct rubric_list checker_cases; /* names in the fixture's table */
+    char checker_fixture[PATH_MAX];   /* resolved: the file defining them */
 
     double timeout;          /* wall seconds per run */
     double cpu;              /* CPU seconds per run */
@@ -74,20 +82,23 @@ struct rubric {
     char autolab_correctness[RUBRIC_NAME_MAX]; /* Autolab problem names */
     char autolab_util[RUBRIC_NAME_MAX];
     char autolab_throughput[RUBRIC_NAME_MAX];
+    char autolab_checker[RUBRIC_NAME_MAX];
 };
 
 /*
  * Reads the rubric at path: defaults first, then the file, then checks
  * (every trace file exists and parses, bounds are ordered, the reference
- * is a backend).  Trace names resolve against trace_dir, relative to the
- * rubric's folder; without trace_dir, the project's traces/ (root is the
- * project's top folder).  Returns 0, or -1 with one line
- * "FILE:LINE: what is wrong" in error.
+ * is a backend).  Trace names resolve against trace_dir, one or more
+ * folders separated by spaces, relative to the rubric's folder, searched in
+ * order; without trace_dir, the project's traces/ (root is the project's
+ * top folder).  [checker] fixture resolves against the rubric's folder.
+ * Returns 0, or -1 with one line "FILE:LINE: what is wrong" in error.
  */
 int rubric_load(const char *path, const char *root, struct rubric *rubric,
                 char error[RUBRIC_ERROR_MAX]);
 
-/* The file of trace `name`: TRACE_DIR/NAME.rep. */
+/* The file of trace `name`: DIR/NAME.rep for the first folder DIR of
+ * trace_dir that has it, else the first folder's. */
 void rubric_trace_path(const struct rubric *rubric, const char *name,
                        char *out, size_t size);
 

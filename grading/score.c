@@ -4,6 +4,7 @@
  *   correctness  = points / n  for each correctness trace that passed
  *   utilization  = scale(U),  U = mean util over the performance traces
  *   throughput   = scale(T),  T = mean ratio to the reference over them
+ *   checker      = points / n  for each [checker] case that passed
  *   scale(x)     = points * clamp((x - min) / (max - min), 0, 1)
  *
  * A performance trace that failed counts 0 in U and T, so failing a trace
@@ -51,13 +52,21 @@ void grade_score(struct grade *g)
     double each = correctness_traces
                       ? r->correctness_points / (double)correctness_traces
                       : 0;
-    double correctness = 0, util_sum = 0, ratio_sum = 0;
+    size_t cases = r->checker_cases.count;
+    double each_case = cases ? r->checker_points / (double)cases : 0;
+    double correctness = 0, checker = 0, util_sum = 0, ratio_sum = 0;
     size_t util_count = 0, ratio_count = 0;
     g->passed = 0;
     for (size_t i = 0; i < g->count; i++) {
         struct trace_grade *t = &g->traces[i];
         int ok = t->verdict == VERDICT_OK;
         g->passed += ok;
+        if (t->checker) {
+            t->max_points = each_case;
+            t->points = ok ? each_case : 0;
+            checker += t->points;
+            continue;
+        }
         t->max_points = t->correctness ? each : 0;
         t->points = t->correctness && ok ? each : 0;
         correctness += t->points;
@@ -75,13 +84,14 @@ void grade_score(struct grade *g)
     g->mean_util = util_count ? util_sum / (double)util_count : NAN;
     g->mean_ratio = ratio_count ? ratio_sum / (double)ratio_count : NAN;
     g->correctness = round_points(correctness);
+    g->checker = round_points(checker);
     g->util_points = round_points(scale_points(&r->util, g->mean_util));
     g->throughput_points =
         round_points(scale_points(&r->throughput, g->mean_ratio));
     if (r->performance.count == 0)
         g->util_points = g->throughput_points = 0;
-    g->total =
-        round_points(g->correctness + g->util_points + g->throughput_points);
+    g->total = round_points(g->correctness + g->util_points +
+                            g->throughput_points + g->checker);
     g->max_total = round_points(rubric_max_points(r));
 }
 
@@ -126,5 +136,17 @@ char *grade_formulas(const struct rubric *r)
                     "replays); a trace that fails counts 0.\n",
                     r->throughput.points, r->throughput.min, r->throughput.max,
                     r->throughput.min, r->reference, r->rounds, r->repeat);
+    if (r->checker_cases.count > 0)
+        text_append(&s,
+                    "  checker      %g points: %.2f for each of the %zu "
+                    "heaps of the checker's test\n"
+                    "               on which check() says the right thing: "
+                    "0 on a correct heap\n"
+                    "               (before it is broken, too), non-zero on "
+                    "a broken one,\n"
+                    "               without crashing or looping.\n",
+                    r->checker_points,
+                    r->checker_points / (double)r->checker_cases.count,
+                    r->checker_cases.count);
     return s;
 }

@@ -125,8 +125,8 @@ START_TEST(rubric_errors_name_file_and_line)
     rubric_error(text, "5: [correctness] has no key 'bogus'");
     rubric_error("[grading]\nx = 1\n",
                  "2: unknown section [grading] (sections: lab, correctness, "
-                 "performance, utilization, throughput, limits, feedback, "
-                 "autolab)");
+                 "performance, utilization, throughput, checker, limits, "
+                 "feedback, autolab)");
     rubric_error("[utilization]\nmax = 120%\n",
                  "2: [utilization] max: '120%' is not a fraction from 0 to 1 "
                  "(or 0% to 100%)");

@@ -130,7 +130,7 @@ START_TEST(free_neighbours_are_never_merged)
      * all of them free, and a 100-byte request still finds no room. */
     start();
     size_t count = 0;
-    char *blocks[STORAGE / 64];
+    char *blocks[STORAGE / 64 + 1]; /* and the NULL that ends it */
     while ((blocks[count] = backend->malloc(48)) != NULL)
         count++;
     ck_assert_uint_eq(count, STORAGE / 64);
