@@ -8,6 +8,8 @@
 #   make record-traces  re-record the recorded traces (traces/recorded.list)
 #   make gradescope-zip LAB=bins   the lab's Gradescope autograder (out/)
 #   make autolab-tar LAB=bins      the lab's Autolab autograder (out/)
+#   make handout LAB=lab3-bins     the lab's student handout (dist/)
+#   make handouts                  every lab's handout (dist/)
 #   make clean    remove build products
 #
 # Flags are overridable: make CFLAGS='-O0 -g3'.
@@ -25,6 +27,7 @@ SANITIZE ?= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 DEB_PACKAGES := gcc make pkg-config check libbsd-dev gnuplot-nox python3 \
                 libinih-dev \
                 libjansson-dev \
+                libseccomp-dev \
                 valgrind
 
 # Optional: the production allocators `heaplab bench` puts beside ours
@@ -35,6 +38,9 @@ LIB_SRCS  := $(wildcard allocators/*.c) $(filter-out driver/main.c,$(wildcard dr
 GRADE_SRCS := $(wildcard grading/*.c)
 LIB_SRCS  += $(GRADE_SRCS)
 TEST_SRCS := $(wildcard tests/*.c)
+# The labs' public tests (labs/LAB/tests/) join the same runner and test
+# the reference backends; each handout runs them on the student's file.
+TEST_SRCS += $(wildcard labs/*/tests/*.c)
 
 LIB_OBJS       := $(LIB_SRCS:%.c=build/obj/%.o)
 TEST_OBJS      := $(TEST_SRCS:%.c=build/obj/%.o)
@@ -53,6 +59,10 @@ LDLIBS   += $(JANSSON_LIBS)
 # inih reads the grader's rubrics (grading/rubric.c, docs/dependencies.md).
 INIH_LIBS = $(shell pkg-config --libs inih 2>/dev/null || echo -linih)
 LDLIBS   += $(INIH_LIBS)
+
+# libseccomp watches a submission's system calls (grading/sandbox.c).
+SECCOMP_LIBS = $(shell pkg-config --libs libseccomp 2>/dev/null || echo -lseccomp)
+LDLIBS   += $(SECCOMP_LIBS)
 
 .PHONY: all run test test-plain test-asan bench clean deps traces
 .PHONY: record-traces
@@ -89,6 +99,11 @@ build/obj/%.o: %.c | deps
 build/obj/tests/%.o: tests/%.c | deps
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Itests -Idriver $(WARNINGS) $(CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c $< -o $@
+
+build/obj/labs/%.o: labs/%.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itests -Idriver -Igrading $(WARNINGS) $(CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c $< -o $@
+build/asan/labs/%.o: CPPFLAGS += -Igrading
 
 bin/heaplab: build/obj/driver/main.o $(LIB_OBJS)
 	@mkdir -p $(@D)
@@ -232,6 +247,55 @@ test-asan: all build/asan/heaplab-tests
 # in out/bench-SUITE/), then throughput against trace size (out/).  It
 # installs the optional allocators first when it can, and goes on without
 # them when it cannot.
+# --- fuzzing (docs/fuzzing.md) -------------------------------------------
+# Each tests/fuzz/fuzz_NAME.c is a libFuzzer target (clang) over one parser,
+# linked with every object of heaplab, all built with ASan and UBSan in
+# build/fuzz/.  `make fuzz` runs each for FUZZ_SECONDS (new inputs go to
+# build/fuzz/corpus/NAME, crashes to build/fuzz/artifacts/); `make
+# test-fuzz`, part of `make test`, replays the seed corpus
+# tests/fuzz/corpus/NAME and fuzzes each target for FUZZ_SHORT seconds.
+CLANG        ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SHORT   ?= 4
+FUZZ_FLAGS   := -O1 -g -fno-omit-frame-pointer -fno-sanitize-recover=all
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=build/fuzz/%.o)
+FUZZ_RUN     = ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
+               UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+FUZZ_LIMITS  := -timeout=10 -rss_limit_mb=2048 -max_len=65536
+.PHONY: fuzz test-fuzz
+build/fuzz/%.o: %.c | deps
+	@mkdir -p $(@D)
+	$(CLANG) $(CPPFLAGS) -Idriver -Igrading $(WARNINGS) $(FUZZ_FLAGS) \
+	  -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c $< -o $@
+.SECONDARY: $(FUZZ_TARGETS:%=build/fuzz/tests/fuzz/%.o)
+build/fuzz/fuzz_%: build/fuzz/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJS)
+	$(CLANG) $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined $^ $(LDLIBS) -o $@
+fuzz: $(FUZZ_TARGETS:%=build/fuzz/%)
+	@mkdir -p build/fuzz/artifacts build/fuzz/logs
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build/fuzz/corpus/$$t; \
+	  echo "heaplab fuzz: $$t for $(FUZZ_SECONDS) s (log build/fuzz/logs/$$t.log)"; \
+	  $(FUZZ_RUN) build/fuzz/$$t $(FUZZ_LIMITS) -max_total_time=$(FUZZ_SECONDS) \
+	    -print_final_stats=1 -artifact_prefix=build/fuzz/artifacts/$$t- \
+	    -dict=tests/fuzz/$$t.dict build/fuzz/corpus/$$t tests/fuzz/corpus/$$t \
+	    > build/fuzz/logs/$$t.log 2>&1 || { tail -40 build/fuzz/logs/$$t.log; exit 1; }; \
+	  grep -E '^stat::number_of_executed_units|^Done' build/fuzz/logs/$$t.log; \
+	done
+test-fuzz: $(FUZZ_TARGETS:%=build/fuzz/%)
+	@for t in $(FUZZ_TARGETS); do \
+	  rm -rf build/fuzz/short/$$t && mkdir -p build/fuzz/short/$$t build/fuzz/artifacts; \
+	  $(FUZZ_RUN) build/fuzz/$$t $(FUZZ_LIMITS) -runs=0 \
+	    -artifact_prefix=build/fuzz/artifacts/$$t- tests/fuzz/corpus/$$t \
+	    > build/fuzz/short/$$t.replay.log 2>&1 || { tail -30 build/fuzz/short/$$t.replay.log; exit 1; }; \
+	  $(FUZZ_RUN) build/fuzz/$$t $(FUZZ_LIMITS) -max_total_time=$(FUZZ_SHORT) \
+	    -artifact_prefix=build/fuzz/artifacts/$$t- -dict=tests/fuzz/$$t.dict \
+	    build/fuzz/short/$$t tests/fuzz/corpus/$$t \
+	    > build/fuzz/short/$$t.log 2>&1 || { tail -30 build/fuzz/short/$$t.log; exit 1; }; \
+	  echo "heaplab test-fuzz: $$t: $$(ls tests/fuzz/corpus/$$t | wc -l) seeds replayed, $$(grep -o 'Done [0-9]* runs' build/fuzz/short/$$t.log) in $(FUZZ_SHORT) s"; \
+	done
+-include $(FUZZ_LIB_OBJS:.o=.d)
+
 bench: all
 	@missing=""; \
 	for p in $(BENCH_PACKAGES); do \
@@ -261,6 +325,7 @@ all: $(GRADE_LINK)
 build/obj/grading/%.o build/asan/grading/%.o: CPPFLAGS += -Idriver -Igrading
 build/obj/driver/cmd_grade.o build/asan/driver/cmd_grade.o: CPPFLAGS += -Idriver -Igrading
 build/obj/tests/test_rubric.o build/asan/tests/test_rubric.o: CPPFLAGS += -Igrading
+build/obj/tests/test_labs.o build/asan/tests/test_labs.o: CPPFLAGS += -Igrading
 $(GRADE_LINK): $(GRADE_CHILD) $(LIB_OBJS) Makefile
 	@mkdir -p $(@D)
 	@printf '%s\n' '# written by make: how heaplab grade links a submission' \
@@ -273,6 +338,19 @@ LAB ?= bins
 .PHONY: gradescope-zip autolab-tar
 gradescope-zip autolab-tar:
 	grading/package.sh $(subst -zip,,$(subst -tar,,$@)) $(LAB) out
+
+# --- handouts: what a course gives its students (docs/instructors.md) -----
+# make handout LAB=lab3-bins writes dist/lab3-bins.tar.gz: the lab's
+# starter file in place of its solution, the backends it gives, the
+# driver, the public traces, tests and rubric, a Makefile and a README.
+# labs/LAB/handout.conf says what goes in; labs/handout.sh packs it and
+# refuses to ship a file of the lab's solution.
+LABS := $(patsubst labs/%/handout.conf,%,$(wildcard labs/*/handout.conf))
+.PHONY: handout handouts
+handout:
+	labs/handout.sh $(LAB) dist
+handouts:
+	@for lab in $(LABS); do labs/handout.sh $$lab dist || exit 1; done
 
 -include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) build/obj/driver/main.d
 -include $(GRADE_CHILD:.o=.d)

@@ -27,8 +27,8 @@
  * 9.9.7): first fit leaves small holes near the front of the list; next
  * fit is faster but spreads small holes over the whole heap; best fit
  * leaves the smallest remainders (often too small to use); worst fit keeps
- * remainders large but breaks up the large chunks.  docs/comparing-
- * allocators.md shows what heaplab's traces make of these claims.
+ * remainders large but breaks up the large chunks.  What heaplab's traces
+ * make of these claims: docs/comparing-allocators.md.
  *
  * Everything here is static inline: the policy costs one well-predicted
  * branch per chunk offered.
@@ -88,15 +88,6 @@ static inline bool fit_offer(struct fit_search *search, size_t size)
     }
     search->chosen_size = size;
     return true;
-}
-
-/* "first", "next", "best", "worst": for messages. */
-static inline const char *fit_policy_name(enum fit_policy policy)
-{
-    static const char *const names[] = {"first", "next", "best", "worst"};
-    return (unsigned)policy < sizeof names / sizeof names[0]
-               ? names[policy]
-               : "?";
 }
 
 #endif /* HEAPLAB_FIT_POLICY_H */

@@ -445,6 +445,13 @@ void *mem_heap_hi(void)
     return mem.brk - 1;
 }
 
+size_t mem_heap_reserved(void)
+{
+    if (mem.lo == NULL)
+        VERIFY(mem_init(0) == 0);
+    return mem.reserve;
+}
+
 size_t mem_pagesize(void)
 {
     return mem.page != 0 ? mem.page : (size_t)sysconf(_SC_PAGESIZE);

@@ -9,7 +9,9 @@
  * linked list through their own first word, so malloc pops the list's head
  * and free pushes onto it: O(1), whatever the heap holds.  One pool per
  * size class, requests routed to the smallest class that holds them; large
- * requests get a mapping of their own, as in the mmap backend.
+ * requests get a mapping of their own, as in the mmap backend.  This is
+ * also the appendix's "segregated data" (segdata): the class is found from
+ * a header in the block's own page; segmeta.c moves that header out.
  *
  * Layout.  The heap is a row of slabs of SLAB bytes (one page), each
  * SLAB-aligned (the heap starts on a page), so free finds a block's slab by
@@ -29,18 +31,12 @@
  * a line and none straddles two.  Above 4032 bytes: mem_mmap.
  *
  * Why cache-line classes: measured, not assumed.  Built with
- * POOL_LINE_CLASSES=0, pool uses 16-byte classes instead (every 16 bytes
- * up to 256, then 288, 304, 336, ..., 2016, 4048: 30 classes, a 48-byte
- * header).  On the shipped suite the 16-byte classes waste less inside
- * each block but hold twice as many half-used slabs, and lose: mean
- * utilization 66.1% against 68.1% (binary-small alone: 54.5% against
- * 96.3%; random-fixed goes the other way, 87.6% against 68.1%).
- * Throughput is the same within the noise of the measurement (6.3-6.8
- * against 6.3-6.4 million ops per second, three runs of `heaplab run -a
- * pool -r 21` each): the replay touches only a block's first word, so it
- * cannot gain from the alignment, and loses nothing by it either.  A
- * program that uses its blocks gains what line alignment gives: a 64-byte
- * object in one cache line, not two.
+ * POOL_LINE_CLASSES=0, pool has 16-byte classes instead (every 16 bytes to
+ * 256, then 288, 304, ..., 2016, 4048: 30 classes, a 48-byte header).  On
+ * the shipped suite they waste less inside each block but hold twice as
+ * many half-used slabs, and lose: mean utilization 66.1% against 68.1%,
+ * throughput the same within the noise (the replay touches only a block's
+ * first word).  docs/comparing-allocators.md has the numbers.
  *
  * Policy.
  *   fit        None: the request's class is looked up in a table indexed by

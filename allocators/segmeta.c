@@ -86,8 +86,8 @@ enum {
     CLASS_COUNT = 21,
     RUN_LISTS = 64,            /* free runs of 1..63 pages, one list each;
                                   list 0: runs of 64 pages and more */
-    GROWTH_MIN = 65536,    /* the heap grows by at least this */
-    GROWTH_FRACTION = 8,       /* ... and at least heap / this */
+    GROWTH_MIN = 131072,    /* the heap grows by at least this */
+    GROWTH_FRACTION = 4,       /* ... and at least heap / this */
     TABLE_MIN = 4096,          /* entries in the first page table */
 };
 

@@ -41,6 +41,8 @@ static const char GRADE_USAGE[] =
     "      --report FILE   write the report to FILE, not stdout\n"
     "  -q, --quiet         no progress on stderr\n"
     "      --keep          keep the private build folder (prints where)\n"
+    "      --user NAME     when run as root, run the submission as NAME\n"
+    "                      (default: the rubric's [limits] user, nobody)\n"
     "  -b, --batch DIR     grade every folder of DIR, one per student\n"
     "  -j, --jobs N        students graded at once (default: the cores)\n"
     "      --csv FILE      the gradebook (default: OUT/grades.csv)\n"
@@ -61,6 +63,7 @@ struct grade_settings {
     const char *batch;
     const char *csv;
     const char *out;
+    const char *user;
     long jobs;
     int autolab, json, quiet, keep, force;
 };
@@ -75,7 +78,7 @@ static int usage_error(const char *format, const char *detail)
 
 static int parse_options(int argc, char **argv, struct grade_settings *s)
 {
-    enum { RESULTS = 256, AUTOLAB, JSON, REPORT, KEEP, CSV, FORCE };
+    enum { RESULTS = 256, AUTOLAB, JSON, REPORT, KEEP, CSV, FORCE, USER };
     static const struct option options[] = {
         {"rubric", required_argument, NULL, 'r'},
         {"results", required_argument, NULL, RESULTS},
@@ -89,6 +92,7 @@ static int parse_options(int argc, char **argv, struct grade_settings *s)
         {"csv", required_argument, NULL, CSV},
         {"out", required_argument, NULL, 'o'},
         {"force", no_argument, NULL, FORCE},
+        {"user", required_argument, NULL, USER},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -139,6 +143,9 @@ static int parse_options(int argc, char **argv, struct grade_settings *s)
             break;
         case FORCE:
             s->force = 1;
+            break;
+        case USER:
+            s->user = optarg;
             break;
         case 'h':
             fputs(GRADE_USAGE, stdout);
@@ -333,8 +340,18 @@ int cmd_grade(int argc, char **argv)
         fprintf(stderr, "heaplab grade: %s\n", error);
         return 2;
     }
-    struct grade_options options = {
-        .root = root, .self = self, .keep = s.keep, .verbose = !s.quiet};
+    /* what the submission's runs may not open: our outputs, the
+     * submissions (isolation.h) */
+    const char *guarded[] = {s.results, s.report,
+                             submission != NULL ? submission : s.batch,
+                             s.out, s.csv};
+    struct grade_options options = {.root = root,
+                                    .self = self,
+                                    .keep = s.keep,
+                                    .verbose = !s.quiet,
+                                    .user = s.user,
+                                    .guarded = guarded,
+                                    .guarded_count = 5};
     if (submission != NULL)
         return grade_one(&s, &rubric, &options, submission);
 
@@ -350,6 +367,8 @@ int cmd_grade(int argc, char **argv)
     snprintf(csv, sizeof csv, "%s", s.csv != NULL ? s.csv : "");
     if (s.csv == NULL)
         snprintf(csv, sizeof csv, "%s/grades.csv", out);
+    guarded[3] = out;
+    guarded[4] = csv;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     struct batch_options batch = {
         .dir = s.batch,

@@ -43,6 +43,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "evidence.h"
 #include "heaplab/memlib.h"
 #include "measure.h"
 #include "pages.h"
@@ -86,11 +87,17 @@ double timed_pass(const struct allocator *a, const struct trace *t,
     memset(pointers, 0, t->num_ids * sizeof *pointers);
     int failed = 0;
     const struct trace_op *op = t->ops, *end = t->ops + t->num_ops;
+    /* The grader's running hash of the pointers (evidence.h). */
+    uint64_t chain = evidence_chain.hash;
+    const uintptr_t lo = evidence_chain.lo;
+    const uint64_t span = evidence_chain.span;
     double start = timed_thread_seconds();
     for (; op < end; op++) {
         switch (op->kind) {
         case OP_ALLOC:
             pointers[op->id] = a->malloc(op->size);
+            chain = chain * EVIDENCE_MULTIPLIER +
+                    evidence_offset(pointers[op->id], lo, span);
             sizes[op->id] = op->size;
             failed |= pointers[op->id] == NULL && op->size > 0;
             break;
@@ -105,11 +112,15 @@ double timed_pass(const struct allocator *a, const struct trace *t,
         default:
             pointers[op->id] = replay_realloc(a, pointers[op->id],
                                               sizes[op->id], op->size);
+            chain = chain * EVIDENCE_MULTIPLIER +
+                    evidence_offset(pointers[op->id], lo, span);
             sizes[op->id] = op->size;
             failed |= pointers[op->id] == NULL && op->size > 0;
         }
     }
     double elapsed = timed_thread_seconds() - start;
+    evidence_chain.hash = chain;
+    evidence_chain.passes++;
     for (size_t id = 0; id < t->num_ids; id++) /* for libc's sake */
         if (pointers[id] != NULL)
             a->free(pointers[id]);

@@ -5,7 +5,7 @@
  *   FOLDER/obj/bins.o            compiled there (messages name "bins.c")
  *   FOLDER/obj/heaplab-link.c    the shim: heaplab_submission = &SYMBOL
  *   FOLDER/obj/heaplab-checker-cases.o   the rubric's [checker] fixture
- *   FOLDER/heaplab-submission    the program
+ *   FOLDER/obj/heaplab-submission  the program
  */
 #include "build.h"
 
@@ -124,7 +124,7 @@ static int is_source(const char *name)
 
 static int copy_file(const char *from, const char *to)
 {
-    int in = open(from, O_RDONLY | O_CLOEXEC);
+    int in = open(from, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (in < 0)
         return -1;
     int out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -198,7 +198,12 @@ static int copy_sources(const struct rubric *r, const char *submission,
         snprintf(from, sizeof from, "%s/%s", submission, name);
         snprintf(to, sizeof to, "%s/src/%s", folder, name);
         struct stat st;
-        if (stat(from, &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (lstat(from, &st) == 0 && S_ISLNK(st.st_mode)) {
+            /* read as root, a link could show the student any file */
+            text_append(&b->feedback, "%s%s is a symbolic link: hand in "
+                        "the file itself.", missing ? " " : "", name);
+            missing = 1;
+        } else if (stat(from, &st) != 0 || !S_ISREG(st.st_mode)) {
             text_append(&b->feedback, "%sThe submission has no %s.",
                         missing ? " " : "", name);
             missing = 1;
@@ -219,13 +224,25 @@ static int copy_sources(const struct rubric *r, const char *submission,
     return missing ? -1 : 0;
 }
 
+/* Who runs the tools (build_run_as); NULL: as we are. */
+static const struct spawn_user *run_as;
+static size_t run_as_processes;
+
+void build_run_as(const struct spawn_user *user, size_t processes)
+{
+    run_as = user;
+    run_as_processes = processes;
+}
+
 /* Runs a tool of the build; its trimmed output goes to *said. */
 static int run_tool(char **argv, const char *workdir, double timeout,
                     char **said, int *exit_ok)
 {
     struct spawn_limits limits = {.timeout = timeout,
                                   .output_keep = COMPILER_OUTPUT_KEEP,
-                                  .workdir = workdir};
+                                  .workdir = workdir,
+                                  .user = run_as,
+                                  .processes = run_as_processes};
     struct spawn_outcome o;
     if (spawn_run(argv, &limits, &o) != 0)
         return -1;
@@ -336,7 +353,9 @@ static int check_symbols(const struct rubric *r, const char *folder,
         char *argv[] = {nm, "-u", "-P", object, NULL};
         struct spawn_limits limits = {.timeout = r->compile_timeout,
                                       .output_keep = COMPILER_OUTPUT_KEEP,
-                                      .workdir = folder};
+                                      .workdir = folder,
+                                      .user = run_as,
+                                      .processes = run_as_processes};
         struct spawn_outcome o;
         if (spawn_run(argv, &limits, &o) != 0)
             continue;
@@ -418,9 +437,15 @@ static int link_program(const struct rubric *r, const struct link_plan *plan,
 {
     char shim[PATH_MAX + 32];
     snprintf(shim, sizeof shim, "%s/obj/heaplab-link.c", folder);
-    FILE *f = fopen(shim, "w");
-    if (f == NULL)
+    /* obj/ is the tools' user's: never follow what may be there */
+    int shim_fd = open(shim, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+                                 O_CLOEXEC, 0644);
+    FILE *f = shim_fd >= 0 ? fdopen(shim_fd, "w") : NULL;
+    if (f == NULL) {
+        if (shim_fd >= 0)
+            close(shim_fd);
         return -2;
+    }
     int fixture = r->checker_fixture[0] != '\0';
     fprintf(f,
             "#include \"checker.h\"\n"
@@ -467,7 +492,7 @@ static int link_program(const struct rubric *r, const struct link_plan *plan,
     size_t n = 0, p = 0;
     argv[n++] = (char *)cc;
     argv[n++] = "-o";
-    argv[n++] = "heaplab-submission";
+    argv[n++] = "obj/heaplab-submission";
     for (size_t i = 0; i < r->files.count; i++) {
         if (!is_source(r->files.names[i]))
             continue;
@@ -529,6 +554,9 @@ int build_submission(const struct rubric *r, const char *root,
     int made = mkdir(dir, 0755) == 0 || errno == EEXIST;
     snprintf(dir, sizeof dir, "%s/obj", folder);
     made &= mkdir(dir, 0755) == 0 || errno == EEXIST;
+    /* the tools write there, as their user */
+    if (made && run_as != NULL)
+        made = chown(dir, run_as->uid, run_as->gid) == 0;
     if (!made) {
         snprintf(error, error_size, "%s: %s", dir, strerror(errno));
         free(plan.text);
@@ -559,7 +587,8 @@ int build_submission(const struct rubric *r, const char *root,
         return -1;
     }
     b->ok = rc == 0;
-    snprintf(b->program, sizeof b->program, "%s/heaplab-submission", folder);
+    snprintf(b->program, sizeof b->program, "%s/obj/heaplab-submission",
+             folder);
     return 0;
 }
 

@@ -42,4 +42,11 @@ int build_submission(const struct rubric *rubric, const char *root,
 
 void build_free(struct build *b);
 
+/* The user the compiler, nm and the linker run as (spawn.h; NULL: as
+ * the grader), with its process limit: set by grade.c when it drops
+ * privileges, so that a submission's source cannot make the compiler
+ * read a file only root may (an #include of a private trace). */
+struct spawn_user;
+void build_run_as(const struct spawn_user *user, size_t processes);
+
 #endif /* HEAPLAB_GRADING_BUILD_H */

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "isolation.h"
 #include "spawn.h"
 #include "text.h"
 
@@ -78,6 +79,8 @@ struct reply {
     uint64_t ops;
     char *output;   /* what was printed, cleaned, possibly long */
     size_t printed; /* bytes printed in all */
+    double footprint, payload; /* peak footprint and payload it reported */
+    char *flags;    /* what the grader noticed (isolation.h), or NULL */
 };
 
 static enum trace_verdict verdict_of(const char *status)
@@ -115,6 +118,8 @@ static int read_reply(const char *text, struct reply *r)
     snprintf(r->message, sizeof r->message, "%s", message);
     r->util = number_of(o, "util");
     r->ops_per_sec = number_of(o, "ops_per_sec");
+    r->footprint = number_of(o, "peak_footprint");
+    r->payload = number_of(o, "peak_payload");
     double ops = number_of(o, "ops");
     r->ops = isfinite(ops) && ops > 0 ? (uint64_t)ops : 0;
     double dropped = number_of(o, "output_dropped");
@@ -138,13 +143,62 @@ struct run_request {
     const char *trace;   /* its file */
     const char *name;    /* NAME.rep, for messages */
     int timing;          /* a timing round, not the checked run */
+    struct isolation *iso;       /* how it runs (isolation.h) */
+    const struct trace *parsed;  /* the trace, parsed by the grader */
+    struct checked_facts *facts; /* verified of the checked run */
 };
+
+/* The run said it passed: what the grader checks itself (verify.h).  A
+ * report it cannot believe becomes an error, and a flag. */
+static void verify_reply(const struct run_request *q,
+                         const struct isolated_run *run, struct reply *r)
+{
+    if (r->verdict != VERDICT_OK || q->parsed == NULL || q->checker)
+        return;
+    char why[512] = "";
+    double outside = NAN;
+    int rc;
+    if (!q->timing) {
+        rc = verify_checked_run(
+            q->parsed, run->record_fd,
+            isfinite(r->footprint) && r->footprint > 0
+                ? (uint64_t)r->footprint
+                : 0,
+            isfinite(r->payload) && r->payload > 0 ? (uint64_t)r->payload : 0,
+            q->facts, why, sizeof why);
+        if (rc == 0 && isfinite(r->util) && r->footprint > 0)
+            r->util = (double)q->facts->peak_payload / r->footprint;
+    } else {
+        rc = verify_timed_run(q->reference ? NULL : q->facts, q->parsed,
+                              run->record_fd, &run->clock, &outside, why,
+                              sizeof why);
+        if (rc == 0 && !q->reference && r->ops_per_sec > 50 * outside)
+            text_append(&r->flags,
+                        "claimed %.3g ops/s in a timed run, and the grader "
+                        "measured %.3g ops/s from outside (the driver's "
+                        "timer or counters were changed?)\n",
+                        r->ops_per_sec, outside);
+        if (rc == 0)
+            r->ops_per_sec = outside; /* the grader's own figure */
+    }
+    if (rc == 0)
+        return;
+    r->verdict = VERDICT_ERROR;
+    snprintf(r->message, sizeof r->message,
+             "%s: the %s, but %s; the grader does not take its word for it",
+             q->name,
+             q->timing ? "timed run reported success"
+                       : "run said every check passed",
+             why);
+    text_append(&r->flags, "reported %s, but %s\n",
+                q->timing ? "a timed run" : "that every check passed", why);
+}
 
 static void run_worker(const struct rubric *rubric, const char *folder,
                        const struct run_request *q, struct reply *r)
 {
     memset(r, 0, sizeof *r);
-    r->util = r->ops_per_sec = NAN;
+    r->util = r->ops_per_sec = r->footprint = r->payload = NAN;
     char timeout[32], cpu[32], memory[32], file_size[32], keep[32], check[32],
         repeat[32], workdir[PATH_MAX];
     snprintf(timeout, sizeof timeout, "%g", rubric->timeout);
@@ -154,7 +208,31 @@ static void run_worker(const struct rubric *rubric, const char *folder,
     snprintf(keep, sizeof keep, "%zu", rubric->output_keep);
     snprintf(check, sizeof check, "%u", rubric->check_heap);
     snprintf(repeat, sizeof repeat, "%u", rubric->repeat);
-    snprintf(workdir, sizeof workdir, "%s/work", folder);
+    snprintf(workdir, sizeof workdir, "%s", folder);
+    struct spawn_limits limits = {
+        .timeout = rubric->timeout + WORKER_SLACK_SECONDS,
+        .cpu_seconds = rubric->cpu + WORKER_SLACK_SECONDS,
+        .file_size = rubric->file_size,
+        .data = rubric->memory + DATA_SLACK,
+        .output_keep = WORKER_OUTPUT_KEEP,
+        .want_result = 1,
+        .result_max = rubric->output_keep + 2 * RUN_MESSAGE_MAX + 4096,
+    };
+    /* its own folder, user, sandbox; the trace handed over parsed */
+    struct isolated_run run;
+    int handed = q->iso != NULL && q->parsed != NULL && !q->checker;
+    if (q->iso != NULL &&
+        isolation_begin(q->iso, handed ? q->parsed : NULL, &run, &limits) !=
+            0) {
+        r->verdict = VERDICT_INTERNAL;
+        snprintf(r->message, sizeof r->message,
+                 "%s: the grader cannot prepare a run: %s", q->name,
+                 strerror(errno));
+        isolation_end(q->iso, &run, NULL, NULL, &r->flags);
+        return;
+    }
+    if (limits.workdir != NULL)
+        snprintf(workdir, sizeof workdir, "%s", limits.workdir);
 
     char *argv[40];
     size_t n = 0;
@@ -176,12 +254,19 @@ static void run_worker(const struct rubric *rubric, const char *folder,
         argv[n++] = (char *)rubric->lab;
     }
     const char *common[] = {
-        "--trace",       q->trace, "--name",      q->name,
+        handed ? "--trace-fd" : "--trace", handed ? "4" : q->trace,
+        "--name",      q->name,
         "--timeout",     timeout,  "--cpu",       cpu,
         "--memory",      memory,   "--file-size", file_size,
         "--output-keep", keep,     "--workdir",   workdir};
     for (size_t i = 0; !q->checker && i < sizeof common / sizeof *common; i++)
         argv[n++] = (char *)common[i];
+    if (handed) { /* the record and the clock (evidence.h) */
+        argv[n++] = "--evidence-fd";
+        argv[n++] = "5";
+        argv[n++] = "--clock-fd";
+        argv[n++] = "6";
+    }
     if (q->checker) {
         /* the case's own options, above */
     } else if (q->timing) {
@@ -197,22 +282,14 @@ static void run_worker(const struct rubric *rubric, const char *folder,
     }
     argv[n] = NULL;
 
-    struct spawn_limits limits = {
-        .timeout = rubric->timeout + WORKER_SLACK_SECONDS,
-        .cpu_seconds = rubric->cpu + WORKER_SLACK_SECONDS,
-        .file_size = rubric->file_size,
-        .data = rubric->memory + DATA_SLACK,
-        .output_keep = WORKER_OUTPUT_KEEP,
-        .workdir = workdir,
-        .want_result = 1,
-        .result_max = rubric->output_keep + 2 * RUN_MESSAGE_MAX + 4096,
-    };
     struct spawn_outcome o;
     if (spawn_run(argv, &limits, &o) != 0) {
         r->verdict = VERDICT_INTERNAL;
         snprintf(r->message, sizeof r->message,
                  "%s: the grader cannot start a process: %s", q->name,
                  strerror(errno));
+        if (q->iso != NULL)
+            isolation_end(q->iso, &run, NULL, NULL, &r->flags);
         return;
     }
     if (o.output_length > 0 || o.output_dropped > 0) { /* before main */
@@ -239,6 +316,10 @@ static void run_worker(const struct rubric *rubric, const char *folder,
                      "the memory limit?)",
                      q->name, how);
     }
+    if (complete && q->iso != NULL)
+        verify_reply(q, &run, r);
+    if (q->iso != NULL)
+        isolation_end(q->iso, &run, &o, r->output, &r->flags);
     spawn_free(&o);
 }
 
@@ -319,9 +400,18 @@ static void check_traces(struct grade *g, const char *program,
         struct run_request q = {.program = program,
                                 .checker = t->checker,
                                 .trace = file,
-                                .name = name};
+                                .name = name,
+                                .iso = g->isolation,
+                                .facts = &t->facts};
+        if (g->isolation != NULL && !t->checker)
+            q.parsed = isolation_trace(g->isolation, t->name);
+        if (q.parsed != NULL)
+            verify_trace_facts(q.parsed, &t->facts);
         struct reply reply;
         run_worker(r, folder, &q, &reply);
+        if (reply.flags != NULL)
+            text_append(&t->flags, "%s", reply.flags);
+        free(reply.flags);
         if (t->checker && reply.verdict == VERDICT_OK)
             reply.printed = 0; /* a checker prints when it rejects */
         t->verdict = reply.verdict;
@@ -352,6 +442,23 @@ static double median(double *values, size_t n)
     return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
+/* Adds the lines of `flags` that t does not have yet. */
+static void add_flags(struct trace_grade *t, const char *flags)
+{
+    for (const char *line = flags; *line != '\0';) {
+        size_t n = strcspn(line, "\n");
+        int known = 0;
+        for (const char *at = t->flags; at != NULL && *at != '\0' && !known;) {
+            size_t m = strcspn(at, "\n");
+            known = m == n && strncmp(at, line, n) == 0;
+            at += m + (at[m] == '\n');
+        }
+        if (!known && n > 0)
+            text_append(&t->flags, "%.*s\n", (int)n, line);
+        line += n + (line[n] == '\n');
+    }
+}
+
 /* One timing round: the reference's and the submission's ops/s, in the
  * order the round asks.  0, or -1 with t->timing_note said. */
 static int time_round(struct grade *g, struct trace_grade *t,
@@ -366,9 +473,16 @@ static int time_round(struct grade *g, struct trace_grade *t,
                                 .reference = reference,
                                 .trace = file,
                                 .name = name,
-                                .timing = 1};
+                                .timing = 1,
+                                .iso = g->isolation,
+                                .facts = &t->facts};
+        if (g->isolation != NULL)
+            q.parsed = isolation_trace(g->isolation, t->name);
         run_worker(g->rubric, folder, &q, &replies[reference]);
         free(replies[reference].output);
+        if (!reference && replies[0].flags != NULL)
+            add_flags(t, replies[0].flags);
+        free(replies[reference].flags);
     }
     const struct reply *sub = &replies[0], *ref = &replies[1];
     if (ref->verdict != VERDICT_OK || !(ref->ops_per_sec > 0)) {
@@ -453,14 +567,29 @@ void grade_submission(const struct rubric *rubric, const char *submission,
         grade_score(g);
         return;
     }
-    char work[PATH_MAX + 8];
-    snprintf(work, sizeof work, "%s/work", folder);
-    mkdir(work, 0755);
+    /* who runs the submission, where, seeing what (isolation.h) */
+    static struct isolation iso; /* large: kept off the stack */
+    char error[512];
+    spawn_become_reaper();
+    if (isolation_open(&iso, rubric, options->user, options->guarded,
+                       options->guarded_count, folder, error,
+                       sizeof error) != 0) {
+        snprintf(g->internal, sizeof g->internal, "%s", error);
+        mark_all(g, VERDICT_INTERNAL, g->internal);
+        isolation_close(&iso);
+        if (!options->keep)
+            remove_tree(folder);
+        g->seconds = now_seconds() - start;
+        grade_score(g);
+        return;
+    }
+    g->isolation = &iso;
+    snprintf(g->isolation_note, sizeof g->isolation_note, "%s", iso.note);
+    build_run_as(iso.drop ? &iso.user : NULL, iso.drop ? 512 : 0);
 
     progress(options, "heaplab grade: %s: building %s\n", rubric->lab,
              submission);
     struct build b;
-    char error[512];
     if (build_submission(rubric, options->root, submission, folder, &b, error,
                          sizeof error) != 0) {
         snprintf(g->internal, sizeof g->internal, "%s", error);
@@ -482,6 +611,9 @@ void grade_submission(const struct rubric *rubric, const char *submission,
         }
     }
     build_free(&b);
+    build_run_as(NULL, 0);
+    g->isolation = NULL;
+    isolation_close(&iso);
     if (options->keep)
         fprintf(stderr, "heaplab grade: kept %s\n", folder);
     else
@@ -492,8 +624,10 @@ void grade_submission(const struct rubric *rubric, const char *submission,
 
 void grade_free(struct grade *g)
 {
-    for (size_t i = 0; i < g->count; i++)
+    for (size_t i = 0; i < g->count; i++) {
         free(g->traces[i].output);
+        free(g->traces[i].flags);
+    }
     free(g->traces);
     free(g->build_feedback);
     free(g->warnings);

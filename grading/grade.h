@@ -21,6 +21,7 @@
 
 #include "replay.h"
 #include "rubric.h"
+#include "verify.h"
 
 enum trace_verdict {
     VERDICT_OK,
@@ -50,6 +51,9 @@ struct trace_grade {
     char timing_note[RUN_MESSAGE_MAX + 64]; /* why there is no ratio */
     double points;          /* correctness points earned */
     double max_points;
+    struct checked_facts facts; /* what the grader verified (verify.h) */
+    char *flags;            /* what the grader noticed about its runs
+                               (isolation.h), one line each, or NULL */
 };
 
 struct grade {
@@ -63,6 +67,8 @@ struct grade {
     size_t count;
     struct trace_grade *traces; /* correctness, then performance-only,
                                    then the checker's cases */
+    struct isolation *isolation; /* while grading (isolation.h) */
+    char isolation_note[256];    /* how the submission was isolated */
 
     /* score.c */
     size_t passed;          /* traces with VERDICT_OK */
@@ -82,6 +88,11 @@ struct grade_options {
     const char *self;       /* bin/heaplab, which times the reference */
     int keep;               /* keep the private folder (prints it) */
     int verbose;            /* progress on stderr */
+    const char *user;       /* runs the submission when we are root;
+                               NULL: the rubric's [limits] user */
+    const char *const *guarded; /* more paths its runs may not open (the
+                                   outputs, the submissions) */
+    size_t guarded_count;
 };
 
 /*

@@ -102,6 +102,12 @@ static void component_lines(const struct grade *g, char **s)
 static void trace_feedback(const struct grade *g, const struct trace_grade *t,
                            const char *indent, char **s)
 {
+    for (const char *line = t->flags; line != NULL && *line != '\0';) {
+        size_t n = strcspn(line, "\n");
+        text_append(s, "%sFLAGGED: the submission %.*s\n", indent, (int)n,
+                    line);
+        line += n + (line[n] == '\n');
+    }
     if (t->verdict != VERDICT_OK)
         text_append(s, "%s%s: %s\n", indent, verdict_name(t->verdict),
                     t->message);
@@ -179,7 +185,7 @@ char *results_report(const struct grade *g)
         const struct trace_grade *t = &g->traces[i];
         int printed = t->printed > 0;
         if ((t->verdict == VERDICT_OK || t->verdict == VERDICT_NOT_RUN) &&
-            t->timing_note[0] == '\0' && !printed)
+            t->timing_note[0] == '\0' && !printed && t->flags == NULL)
             continue;
         if (!any)
             text_append(&s, "\nWhat to look at:\n");
@@ -187,12 +193,23 @@ char *results_report(const struct grade *g)
         text_append(&s, "  %s%s\n", t->checker ? "checker: " : "", t->name);
         trace_feedback(g, t, "    ", &s);
     }
+    size_t flagged = 0;
+    for (size_t i = 0; i < g->count; i++)
+        flagged += g->traces[i].flags != NULL;
+    if (flagged > 0)
+        text_append(&s,
+                    "\nFLAGGED for the course staff: %zu trace%s (the "
+                    "FLAGGED lines above); what the grader noticed never "
+                    "gained points\n",
+                    flagged, flagged == 1 ? "" : "s");
     if (g->warnings != NULL)
         text_append(&s, "\nThe compiler warned (fix these too):\n%s\n",
                     g->warnings);
     char *formulas = grade_formulas(r);
     text_append(&s, "\n%s", formulas ? formulas : "");
     free(formulas);
+    if (g->isolation_note[0] != '\0')
+        text_append(&s, "\nIsolation: %s.\n", g->isolation_note);
     return s;
 }
 
@@ -244,6 +261,7 @@ json_t *results_json(const struct grade *g)
     json_object_set_new(o, "components", components);
 
     json_t *traces = json_array();
+    size_t flagged = 0;
     for (size_t i = 0; i < g->count; i++) {
         const struct trace_grade *t = &g->traces[i];
         json_t *row = json_object();
@@ -269,9 +287,23 @@ json_t *results_json(const struct grade *g)
         json_object_set_new(row, "output",
                             g->rubric->show_output ? results_text(t->output)
                                                    : json_null());
+        json_t *flags = json_array();
+        for (const char *line = t->flags; line != NULL && *line != '\0';) {
+            size_t n = strcspn(line, "\n");
+            char *one = strndup(line, n);
+            json_array_append_new(flags, results_text(one ? one : ""));
+            free(one);
+            line += n + (line[n] == '\n');
+        }
+        flagged += json_array_size(flags) > 0;
+        json_object_set_new(row, "flags", flags);
         json_array_append_new(traces, row);
     }
     json_object_set_new(o, "traces", traces);
+    json_object_set_new(o, "flagged", json_integer((json_int_t)flagged));
+    json_object_set_new(o, "isolation", g->isolation_note[0]
+                                            ? results_text(g->isolation_note)
+                                            : json_null());
     return o;
 }
 

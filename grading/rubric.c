@@ -83,6 +83,7 @@ static const struct key keys[] = {
     KEY("limits", "file_size", KEY_BYTES, file_size),
     KEY("limits", "output", KEY_BYTES, output_keep),
     KEY("limits", "compile_timeout", KEY_SECONDS, compile_timeout),
+    KEY("limits", "user", KEY_TEXT, user),
     KEY("feedback", "show_output", KEY_BOOL, show_output),
     KEY("feedback", "visibility", KEY_VISIBILITY, visibility),
     KEY("feedback", "stdout_visibility", KEY_VISIBILITY, stdout_visibility),
@@ -381,6 +382,7 @@ static void set_defaults(struct rubric *r)
     r->file_size = (size_t)1 << 20;
     r->output_keep = (size_t)64 << 10;
     r->compile_timeout = 60;
+    snprintf(r->user, sizeof r->user, "nobody");
     r->show_output = 1;
     snprintf(r->visibility, sizeof r->visibility, "visible");
     snprintf(r->stdout_visibility, sizeof r->stdout_visibility, "hidden");
@@ -407,9 +409,15 @@ static int fail_at(char error[RUBRIC_ERROR_MAX], const char *path,
                    unsigned line, const char *format, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* The rubric's last line: where an error about the whole file points
+ * (no traces, no points), so that every error names a line. */
+static unsigned end_line;
+
 static int fail_at(char error[RUBRIC_ERROR_MAX], const char *path,
                    unsigned line, const char *format, ...)
 {
+    if (line == 0)
+        line = end_line;
     char what[RUBRIC_ERROR_MAX];
     va_list args;
     va_start(args, format);
@@ -624,6 +632,7 @@ int rubric_load(const char *path, const char *root, struct rubric *rubric,
 {
     set_defaults(rubric);
     snprintf(rubric->path, sizeof rubric->path, "%s", path);
+    end_line = 0; /* "cannot read" has no line */
     FILE *f = fopen(path, "r");
     if (f == NULL)
         return fail_at(error, path, 0, "cannot read: %s", strerror(errno));
@@ -632,6 +641,7 @@ int rubric_load(const char *path, const char *root, struct rubric *rubric,
     p.rubric = rubric;
     void *pair[2] = {f, &p};
     int rc = ini_parse_stream(read_line, pair, on_key, &p);
+    end_line = p.line > 0 ? p.line : 1;
     fclose(f);
     if (p.error[0] != '\0')
         return fail_at(error, path, p.error_line, "%s", p.error);

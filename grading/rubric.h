@@ -10,7 +10,8 @@
  *   [utilization]  points, min, max
  *   [throughput]   points, min, max
  *   [checker]      points, cases, fixture (the heap checker, checker.h)
- *   [limits]       timeout, cpu, memory, file_size, output, compile_timeout
+ *   [limits]       timeout, cpu, memory, file_size, output, compile_timeout,
+ *                  user
  *   [feedback]     show_output, visibility, stdout_visibility
  *   [autolab]      correctness, utilization, throughput, checker
  */
@@ -74,6 +75,8 @@ struct rubric {
     size_t file_size;        /* largest file a submission may write */
     size_t output_keep;      /* bytes of a run's printout kept */
     double compile_timeout;  /* seconds for the compiler and the linker */
+    char user[RUBRIC_NAME_MAX]; /* who runs a submission when the grader
+                                   is root (isolation.h) */
 
     int show_output;         /* excerpt of a failed run's printout */
     char visibility[32];     /* Gradescope visibility of the tests */

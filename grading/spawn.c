@@ -3,24 +3,38 @@
  *
  *   parent                                child (own process group)
  *   ------                                -----
- *   status pipe (close-on-exec) <-------- errno, only if execv failed
+ *   status socket (close-on-exec) <------ the sandbox's listener (if any),
+ *                                         errno only if a step failed
  *   output pipe <------------------------ stdout + stderr
  *   result pipe <------------------------ fd 3
- *   poll until both pipes close or the deadline; kill the group; waitpid
+ *   our fds  ---------------------------> fds 4, 5, ...
+ *   poll the pipes, the watch and the sandbox until both pipes close or
+ *   the deadline; wait4; kill what it left; kill the group
  */
 #include "spawn.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "sandbox.h"
+
+enum {
+    FIRST_SPARE_FD = 20, /* where the child moves ours before dup2 */
+    STRAY_ROUNDS = 200,  /* 1 ms apart: a killed process takes a moment */
+    STRAYS_REMEMBERED = 64,
+};
 
 static double now_seconds(void)
 {
@@ -35,6 +49,30 @@ static void set_limit(int resource, rlim_t value)
     setrlimit(resource, &limit);
 }
 
+/* In the child: tells the parent why a step failed, and ends. */
+static _Noreturn void child_failed(int status_fd, int error)
+{
+    ssize_t ignored = write(status_fd, &error, sizeof error);
+    (void)ignored;
+    _exit(127);
+}
+
+/* In the child: becomes the user, for good. */
+static int drop_privileges(const struct spawn_user *user)
+{
+    if (setgroups(0, NULL) != 0 || setgid(user->gid) != 0 ||
+        setuid(user->uid) != 0)
+        return -1;
+    if (getuid() != user->uid || geteuid() != user->uid ||
+        getgid() != user->gid || (user->uid != 0 && setuid(0) == 0)) {
+        errno = EPERM;
+        return -1;
+    }
+    /* after the change of credentials, which clears it */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    return 0;
+}
+
 /* In the child, after fork: never returns. */
 static _Noreturn void child(char *const argv[],
                             const struct spawn_limits *limits, int status_fd,
@@ -42,11 +80,17 @@ static _Noreturn void child(char *const argv[],
 {
     setpgid(0, 0);
     signal(SIGPIPE, SIG_DFL);
-    /* Out of the way of 0..3 first: any of them may be one of ours. */
-    status_fd = fcntl(status_fd, F_DUPFD_CLOEXEC, 10);
-    output_fd = fcntl(output_fd, F_DUPFD_CLOEXEC, 10);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    /* Out of the way of 0..7 first: any of them may be one of ours. */
+    status_fd = fcntl(status_fd, F_DUPFD_CLOEXEC, FIRST_SPARE_FD);
+    output_fd = fcntl(output_fd, F_DUPFD_CLOEXEC, FIRST_SPARE_FD);
     if (result_fd >= 0)
-        result_fd = fcntl(result_fd, F_DUPFD_CLOEXEC, 10);
+        result_fd = fcntl(result_fd, F_DUPFD_CLOEXEC, FIRST_SPARE_FD);
+    int given[SPAWN_FDS_MAX];
+    for (size_t i = 0; i < limits->fd_count; i++)
+        given[i] = fcntl(limits->fds[i], F_DUPFD_CLOEXEC, FIRST_SPARE_FD);
     int null_fd = open("/dev/null", O_RDONLY);
     if (null_fd >= 0 && null_fd != STDIN_FILENO) {
         dup2(null_fd, STDIN_FILENO);
@@ -56,15 +100,16 @@ static _Noreturn void child(char *const argv[],
     dup2(output_fd, STDERR_FILENO);
     if (result_fd >= 0)
         dup2(result_fd, SPAWN_RESULT_FD);
+    else
+        close(SPAWN_RESULT_FD);
+    for (size_t i = 0; i < limits->fd_count; i++)
+        if (given[i] < 0 || dup2(given[i], SPAWN_FIRST_FD + (int)i) < 0)
+            child_failed(status_fd, EBADF);
     /* Nothing else of ours reaches the program. */
-    close_range(result_fd >= 0 ? SPAWN_RESULT_FD + 1 : SPAWN_RESULT_FD, ~0U,
+    close_range(SPAWN_FIRST_FD + (unsigned)limits->fd_count, ~0U,
                 CLOSE_RANGE_CLOEXEC);
-    if (limits->workdir != NULL && chdir(limits->workdir) != 0) {
-        int error = errno;
-        ssize_t ignored = write(status_fd, &error, sizeof error);
-        (void)ignored;
-        _exit(127);
-    }
+    if (limits->workdir != NULL && chdir(limits->workdir) != 0)
+        child_failed(status_fd, errno);
     if (limits->cpu_seconds > 0) {
         rlim_t seconds = (rlim_t)limits->cpu_seconds + 1;
         struct rlimit cpu = {.rlim_cur = seconds, .rlim_max = seconds + 1};
@@ -74,12 +119,19 @@ static _Noreturn void child(char *const argv[],
         set_limit(RLIMIT_FSIZE, limits->file_size);
     if (limits->data > 0)
         set_limit(RLIMIT_DATA, limits->data);
+    set_limit(RLIMIT_CORE, 0);
+    if (limits->user != NULL) {
+        if (limits->processes > 0)
+            set_limit(RLIMIT_NPROC, limits->processes);
+        if (drop_privileges(limits->user) != 0)
+            child_failed(status_fd, errno);
+    }
     setenv("LC_ALL", "C", 1);
+    if (limits->sandbox != NULL &&
+        sandbox_enter(limits->sandbox, status_fd) != 0)
+        child_failed(status_fd, errno);
     execv(argv[0], argv);
-    int error = errno;
-    ssize_t ignored = write(status_fd, &error, sizeof error);
-    (void)ignored;
-    _exit(127);
+    child_failed(status_fd, errno);
 }
 
 struct sink {
@@ -107,15 +159,26 @@ static int drain(struct sink *s)
     return 1;
 }
 
-/* Polls the sinks until they close; -1 at the deadline. */
-static int collect(struct sink *sinks, int count, double deadline)
+/*
+ * Polls the sinks until they close, serving the watch and the sandbox
+ * meanwhile; -1 at the deadline.
+ */
+static int collect(struct sink *sinks, const struct spawn_limits *limits,
+                   double deadline)
 {
-    struct pollfd fds[2];
+    enum { SINKS = 2, WATCH = 2, SANDBOX = 3, ALL = 4 };
+    struct pollfd fds[ALL];
     int open_count = 0;
-    for (int i = 0; i < count; i++) {
+    for (int i = 0; i < SINKS; i++) {
         fds[i] = (struct pollfd){.fd = sinks[i].fd, .events = POLLIN};
         open_count += sinks[i].fd >= 0;
     }
+    fds[WATCH] = (struct pollfd){
+        .fd = limits->watch != NULL ? limits->watch->fd : -1,
+        .events = POLLIN};
+    fds[SANDBOX] = (struct pollfd){
+        .fd = limits->sandbox != NULL ? limits->sandbox->listener : -1,
+        .events = POLLIN};
     while (open_count > 0) {
         int wait_ms = -1;
         if (deadline > 0) {
@@ -124,13 +187,22 @@ static int collect(struct sink *sinks, int count, double deadline)
                 return -1;
             wait_ms = (int)(left * 1000) + 1;
         }
-        int n = poll(fds, (nfds_t)count, wait_ms);
+        int n = poll(fds, ALL, wait_ms);
         if (n < 0 && errno != EINTR)
             return -1;
-        for (int i = 0; i < count && n > 0; i++) {
+        for (int i = 0; i < ALL && n > 0; i++) {
             if (fds[i].fd < 0 || fds[i].revents == 0)
                 continue;
-            if (!drain(&sinks[i])) {
+            if (i == WATCH) {
+                limits->watch->ready(limits->watch->arg);
+                if (fds[i].revents & (POLLHUP | POLLERR | POLLNVAL))
+                    fds[i].fd = -1; /* nobody left to say anything */
+            } else if (i == SANDBOX) {
+                if (fds[i].revents & POLLIN)
+                    sandbox_serve(limits->sandbox);
+                else
+                    fds[i].fd = -1; /* no process under the filter */
+            } else if (!drain(&sinks[i])) {
                 fds[i].fd = -1;
                 open_count--;
             }
@@ -139,11 +211,108 @@ static int collect(struct sink *sinks, int count, double deadline)
     return 0;
 }
 
+/* --- what it left behind ---------------------------------------------------- */
+
+/* Has pid a SIGKILL on its way (someone of its own killed it)? */
+static int dying(pid_t pid)
+{
+    char path[64], text[4096];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 1;
+    ssize_t n = read(fd, text, sizeof text - 1);
+    close(fd);
+    text[n > 0 ? n : 0] = '\0';
+    static const char *const keys[] = {"\nSigPnd:", "\nShdPnd:"};
+    for (int i = 0; i < 2; i++) {
+        const char *at = strstr(text, keys[i]);
+        if (at != NULL &&
+            (strtoull(at + strlen(keys[i]), NULL, 16) >> (SIGKILL - 1)) & 1)
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * Kills every process still in `group` or orphaned into this process,
+ * again until none is left (a killed process's children are orphaned in
+ * turn); reaps them.  Returns how many were running and not already
+ * being killed.
+ */
+static unsigned end_strays(pid_t group)
+{
+    pid_t self = getpid(), seen[STRAYS_REMEMBERED];
+    size_t seen_count = 0;
+    unsigned strays = 0;
+    for (int round = 0; round < STRAY_ROUNDS; round++) {
+        int alive = 0;
+        DIR *d = opendir("/proc");
+        struct dirent *e;
+        while (d != NULL && (e = readdir(d)) != NULL) {
+            char *end, state;
+            long pid = strtol(e->d_name, &end, 10);
+            pid_t parent, pgrp;
+            if (*end != '\0' || pid <= 1 || pid == self ||
+                sandbox_proc_stat((pid_t)pid, &state, &parent, &pgrp) != 0 ||
+                (parent != self && pgrp != group) || state == 'Z' ||
+                state == 'X')
+                continue;
+            alive++;
+            int known = 0;
+            for (size_t i = 0; i < seen_count; i++)
+                known |= seen[i] == pid;
+            if (!known && round == 0 && !dying((pid_t)pid))
+                strays++;
+            if (!known && seen_count < STRAYS_REMEMBERED)
+                seen[seen_count++] = (pid_t)pid;
+            kill((pid_t)pid, SIGKILL);
+        }
+        if (d != NULL)
+            closedir(d);
+        while (waitpid(-1, NULL, WNOHANG) > 0)
+            ;
+        if (alive == 0)
+            break;
+        nanosleep(&(struct timespec){.tv_nsec = 1000000}, NULL);
+    }
+    return strays;
+}
+
+int spawn_become_reaper(void)
+{
+    return prctl(PR_SET_CHILD_SUBREAPER, 1) == 0 ? 0 : -1;
+}
+
+/* --- the whole run ------------------------------------------------------------ */
+
+/* Reads the status socket until exec (EOF) or a step's errno; takes the
+ * sandbox's listener when it comes.  0 when started. */
+static int await_exec(int status_fd, const struct spawn_limits *limits,
+                      pid_t pid, int *error)
+{
+    for (;;) {
+        char data[16];
+        ssize_t length;
+        int listener = sandbox_receive(limits->sandbox, status_fd, pid, data,
+                                       sizeof data, &length);
+        if (listener)
+            continue;
+        if (length < 0 && errno == EINTR)
+            continue;
+        if (length == (ssize_t)sizeof *error) {
+            memcpy(error, data, sizeof *error);
+            return -1;
+        }
+        return 0; /* end of file: it was executed */
+    }
+}
+
 int spawn_run(char *const argv[], const struct spawn_limits *limits,
               struct spawn_outcome *outcome)
 {
     memset(outcome, 0, sizeof *outcome);
-    int status_pipe[2] = {-1, -1}, output_pipe[2] = {-1, -1},
+    int status_pair[2] = {-1, -1}, output_pipe[2] = {-1, -1},
         result_pipe[2] = {-1, -1};
     struct sink sinks[2] = {
         {.fd = -1, .keep = limits->output_keep},
@@ -152,7 +321,9 @@ int spawn_run(char *const argv[], const struct spawn_limits *limits,
     sinks[0].data = malloc(sinks[0].keep + 1);
     sinks[1].data = malloc(sinks[1].keep + 1);
     int ok = sinks[0].data != NULL && sinks[1].data != NULL &&
-             pipe2(status_pipe, O_CLOEXEC) == 0 &&
+             limits->fd_count <= SPAWN_FDS_MAX &&
+             socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
+                        status_pair) == 0 &&
              pipe2(output_pipe, O_CLOEXEC) == 0 &&
              (!limits->want_result || pipe2(result_pipe, O_CLOEXEC) == 0);
     pid_t pid = -1;
@@ -161,13 +332,13 @@ int spawn_run(char *const argv[], const struct spawn_limits *limits,
         pid = fork();
     }
     if (pid == 0) {
-        close(status_pipe[0]);
+        close(status_pair[0]);
         close(output_pipe[0]);
         if (result_pipe[0] >= 0)
             close(result_pipe[0]);
-        child(argv, limits, status_pipe[1], output_pipe[1], result_pipe[1]);
+        child(argv, limits, status_pair[1], output_pipe[1], result_pipe[1]);
     }
-    int *fds[] = {status_pipe, output_pipe, result_pipe};
+    int *fds[] = {status_pair, output_pipe, result_pipe};
     if (pid < 0) {
         for (int i = 0; i < 3; i++)
             for (int j = 0; j < 2; j++)
@@ -184,23 +355,23 @@ int spawn_run(char *const argv[], const struct spawn_limits *limits,
     double start = now_seconds();
 
     int error = 0;
-    ssize_t n;
-    while ((n = read(status_pipe[0], &error, sizeof error)) < 0 &&
-           errno == EINTR)
-        ;
-    close(status_pipe[0]);
-    outcome->started = n != (ssize_t)sizeof error;
+    outcome->started = await_exec(status_pair[0], limits, pid, &error) == 0;
     outcome->exec_errno = outcome->started ? 0 : error;
+    close(status_pair[0]);
 
     sinks[0].fd = output_pipe[0];
     sinks[1].fd = result_pipe[0];
     double deadline = limits->timeout > 0 ? start + limits->timeout : 0;
-    outcome->timed_out = collect(sinks, 2, deadline) != 0;
+    outcome->timed_out = collect(sinks, limits, deadline) != 0;
     if (outcome->timed_out)
         kill(-pid, SIGKILL);
-    while (waitpid(pid, &outcome->status, 0) < 0 && errno == EINTR)
+    while (wait4(pid, &outcome->status, 0, &outcome->usage) < 0 &&
+           errno == EINTR)
         ;
-    kill(-pid, SIGKILL); /* whatever it left behind in its group */
+    /* whatever it left behind, in its group or orphaned into ours */
+    unsigned strays = end_strays(pid);
+    outcome->strays = outcome->timed_out ? 0 : strays;
+    kill(-pid, SIGKILL);
     outcome->seconds = now_seconds() - start;
     close(output_pipe[0]);
     if (result_pipe[0] >= 0)

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "evidence.h"
 #include "heaplab/registry.h"
 #include "results.h"
 #include "rubric.h"
@@ -20,9 +21,13 @@
 #include "spawn.h"
 #include "text.h"
 #include "trace.h"
+#include "trace_pack.h"
 
 struct worker_settings {
     const char *trace;
+    int trace_fd;    /* the grader's packed trace (trace_pack.h), or -1 */
+    int evidence_fd; /* the record for the grader (evidence.h), or -1 */
+    int clock_fd;    /* the timing markers' socket, or -1 */
     const char *name;
     const char *backend;
     const char *label;
@@ -64,6 +69,9 @@ static int parse_worker_options(int argc, char **argv,
         {"file-size", required_argument, NULL, 'F'},
         {"output-keep", required_argument, NULL, 'o'},
         {"workdir", required_argument, NULL, 'w'},
+        {"trace-fd", required_argument, NULL, 'P'},
+        {"evidence-fd", required_argument, NULL, 'E'},
+        {"clock-fd", required_argument, NULL, 'K'},
         {NULL, 0, NULL, 0},
     };
     optind = 1;
@@ -127,12 +135,27 @@ static int parse_worker_options(int argc, char **argv,
         case 'w':
             s->limits.workdir = optarg;
             break;
+        case 'P':
+        case 'E':
+        case 'K':
+            if (parse_number(optarg, &number) != 0 || number > 1024 ||
+                number != (int)number)
+                return worker_usage("bad file descriptor", optarg);
+            if (c == 'P')
+                s->trace_fd = (int)number;
+            else if (c == 'E')
+                s->evidence_fd = (int)number;
+            else
+                s->clock_fd = (int)number;
+            break;
         default:
             return worker_usage("unknown option", argv[optind - 1]);
         }
     }
-    if (s->trace == NULL)
+    if (s->trace == NULL && s->trace_fd < 0)
         return worker_usage("missing", "--trace");
+    if (s->trace_fd >= 0 && s->name == NULL)
+        return worker_usage("missing", "--name");
     return -1;
 }
 
@@ -194,6 +217,9 @@ static void refuse(const struct trace *t, const char *why)
 int grade_worker(int argc, char **argv, const struct allocator *submission)
 {
     struct worker_settings s = {.label = "submission",
+                                .trace_fd = -1,
+                                .evidence_fd = -1,
+                                .clock_fd = -1,
                                 .limits = {.output_keep = 16384}};
     int rc = parse_worker_options(argc, argv, &s);
     if (rc >= 0)
@@ -218,11 +244,17 @@ int grade_worker(int argc, char **argv, const struct allocator *submission)
 
     struct trace t;
     char error[TRACE_ERROR_MAX];
-    if (trace_load(s.trace, &t, error) != 0) {
+    int loaded = s.trace_fd >= 0
+                     ? trace_unpack_fd(s.trace_fd, s.name, &t, error)
+                     : trace_load(s.trace, &t, error);
+    if (s.trace_fd >= 0)
+        close(s.trace_fd);
+    if (loaded != 0) {
         fprintf(stderr, "%s\n", error);
         return 2;
     }
-    if (s.name != NULL) { /* messages name the trace, not our folders */
+    evidence_set_fds(s.evidence_fd, s.clock_fd);
+    if (s.name != NULL && s.trace_fd < 0) { /* messages name the trace */
         char *name = strdup(s.name);
         if (name != NULL) {
             free(t.path);

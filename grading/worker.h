@@ -12,8 +12,11 @@
  *    "peak_footprint": .., "output": "what the backend printed",
  *    "output_dropped": 0}
  *
- * Options (all but --trace optional):
- *   --trace FILE  --name NAME (the trace's name in messages)
+ * Options (all but the trace optional):
+ *   --trace FILE, or --trace-fd N (the grader's packed trace, trace_pack.h;
+ *   then --name is needed)  --name NAME (the trace's name in messages)
+ *   --evidence-fd N  --clock-fd N (the record and the timing markers for
+ *   the grader, evidence.h)
  *   --backend NAME (a registered backend, when there is no submission)
  *   --twice  --check-heap N  --require-checker  --no-timing  --repeat K
  *   --memory BYTES  --timeout S  --cpu S  --file-size BYTES

@@ -5,8 +5,8 @@
  * merges with a free last chunk, realloc in place (also at the end of the
  * heap), and a checker that notices corruption.
  *
- * These tests know dlist's layout (allocators/dlist.c): an 8-byte header
- * and an 8-byte footer, both size | 1 when allocated; a free chunk's next
+ * These tests know dlist's layout (allocators/dlist_core.c): an 8-byte
+ * header and an 8-byte footer, both size | 1 when allocated; a free chunk's next
  * and prev links in its first two payload words; chunks of
  * round_up(n + 16, 16) >= 32 bytes; 8 bytes of padding before the first
  * chunk; growth by at least 8 KiB.  Every test starts with mem_reset(),

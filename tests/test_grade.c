@@ -4,16 +4,23 @@
  *
  *   corpus     tests/submissions/CASE/bins.c graded in one --batch, each
  *              against CASE/expected (score, components, every trace's
- *              verdict and message, "*" matching anything): a data-driven
- *              suite in the manner of Jansson's test/suites
+ *              verdict and message, what the grader flagged, "*" matching
+ *              anything): a data-driven suite in the manner of Jansson's
+ *              test/suites.  The rubric and its traces are copied into a
+ *              folder of root's, the traces readable by root only, as an
+ *              instructor keeps private traces; the cheat-* cases try to
+ *              fool the grader and must gain nothing and be flagged
  *   cli        one submission as Gradescope and Autolab run it: outputs
  *              always written, the Autolab line last, exit statuses; the
  *              staff's bins.c gets full marks by the shipped rubric; the
  *              Gradescope package's run_autograder in a folder laid out as
  *              /autograder
  *
- * The corpus and cli cases run bin/heaplab, the plain build: the
- * sanitized runner skips them rather than run the same program again.
+ * The plain runner runs bin/heaplab, the sanitized runner
+ * bin/heaplab-asan (ASan and UBSan in the grader's own process and in
+ * the reference's runs; the submission's program is linked from the
+ * plain objects, see docs/testing.md).  The Gradescope package builds
+ * and runs a plain heaplab of its own: only the plain runner tries it.
  */
 #include <dirent.h>
 #include <jansson.h>
@@ -28,6 +35,12 @@
 #include "suites.h"
 
 /* --- helpers ------------------------------------------------------------ */
+
+/* The heaplab under test: the sanitized one in the sanitized runner. */
+static const char *program(void)
+{
+    return tests_sanitized() ? "bin/heaplab-asan" : "bin/heaplab";
+}
 
 static char scratch[64];
 
@@ -69,9 +82,11 @@ static int shell(const char *format, const char *a, const char *b)
 {
     char command[4096], line[3072];
     snprintf(line, sizeof line, format, a, b);
+    int heaplab = strncmp(line, "bin/heaplab", 11) == 0;
     snprintf(command, sizeof command,
-             "cd '%s' && %s >'%s/stdout' 2>'%s/stderr' </dev/null",
-             tests_root(), line, scratch, scratch);
+             "cd '%s' && %s%s >'%s/stdout' 2>'%s/stderr' </dev/null",
+             tests_root(), heaplab ? program() : "", line + 11 * heaplab,
+             scratch, scratch);
     int status = system(command);
     ck_assert(WIFEXITED(status));
     return WEXITSTATUS(status);
@@ -122,17 +137,20 @@ static int list_cases(void)
  * whole test case (an unchecked fixture: it runs in the runner itself). */
 static void grade_corpus(void)
 {
-    if (tests_sanitized() || list_cases() == 0)
+    if (list_cases() == 0)
         return;
     snprintf(corpus_out, sizeof corpus_out, "/tmp/heaplab-corpus-XXXXXX");
     if (mkdtemp(corpus_out) == NULL)
         return;
     char command[4400];
     snprintf(command, sizeof command,
-             "cd '%s' && bin/heaplab grade -q --rubric tests/grading/"
-             "grade.conf --batch tests/submissions -j 2 --out '%s/out' "
+             "cd '%s' && cp -r tests/grading '%s/grading' && "
+             "chmod 0600 '%s'/grading/traces/*.rep && "
+             "%s grade -q --rubric '%s/grading/grade.conf' "
+             "--batch tests/submissions -j 2 --out '%s/out' "
              ">'%s/batch.txt' 2>&1",
-             tests_root(), corpus_out, corpus_out);
+             tests_root(), corpus_out, corpus_out, program(), corpus_out,
+             corpus_out, corpus_out);
     if (system(command) != 0)
         fprintf(stderr, "test_grade: the corpus batch failed (%s)\n",
                 corpus_out);
@@ -221,6 +239,22 @@ static void check_expectation(const char *name, const char *line,
             ck_assert_msg(glob_match(pattern, message),
                           "%s: %s says\n%s\nnot\n%s", name, what, message,
                           pattern);
+    } else if (sscanf(line, "flag %63s", what) == 1) {
+        const char *pattern = line + strlen("flag ") + strlen(what);
+        pattern += *pattern == ' ';
+        int found = 0;
+        size_t i, j;
+        const json_t *t, *flag;
+        json_array_foreach(json_object_get(h, "traces"), i, t)
+        {
+            const char *n = json_string_value(json_object_get(t, "name"));
+            if (strcmp(what, "*") != 0 && (n == NULL || strcmp(n, what) != 0))
+                continue;
+            json_array_foreach(json_object_get(t, "flags"), j, flag)
+            found |= glob_match(pattern, json_string_value(flag));
+        }
+        ck_assert_msg(found, "%s: no flag of trace %s matches\n%s\n%s", name,
+                      what, pattern, json_dumps(h, JSON_INDENT(1)));
     } else {
         ck_abort_msg("%s/expected: cannot read: %s", name, line);
     }
@@ -228,8 +262,6 @@ static void check_expectation(const char *name, const char *line,
 
 START_TEST(each_submission_gets_its_expected_grade)
 {
-    if (tests_sanitized())
-        return; /* the same bin/heaplab ran in the plain runner */
     ck_assert_msg(_i < case_count, "only %d cases in tests/submissions",
                   case_count);
     const char *name = case_names[_i];
@@ -252,16 +284,29 @@ START_TEST(each_submission_gets_its_expected_grade)
     FILE *f = fopen(path, "r");
     ck_assert_msg(f != NULL, "%s", path);
     char line[2048];
-    int lines = 0;
+    int lines = 0, flags = 0;
     while (fgets(line, sizeof line, f) != NULL) {
         line[strcspn(line, "\n")] = '\0';
         if (line[0] == '#' || line[0] == '\0')
             continue;
         check_expectation(name, line, h);
         lines++;
+        flags += strncmp(line, "flag ", 5) == 0;
     }
     fclose(f);
     ck_assert_int_gt(lines, 4);
+    /* an honest submission is never flagged, a cheat always */
+    ck_assert_msg((json_integer_value(json_object_get(h, "flagged")) > 0) ==
+                      (flags > 0),
+                  "%s: %lld traces flagged, %d flags expected", name,
+                  (long long)json_integer_value(json_object_get(h, "flagged")),
+                  flags);
+    /* nothing a cheat wrote or printed reached the grader's outputs */
+    snprintf(path, sizeof path, "%s/out/%s/results.json", corpus_out, name);
+    ck_assert_msg(strstr(read_text(path), "CHEATED") == NULL, "%s", path);
+    snprintf(path, sizeof path, "%s/out/%s/report.txt", corpus_out, name);
+    ck_assert_msg(strstr(read_text(path), "\"score\": 100") == NULL, "%s",
+                  path);
 
     /* the results stay small, whatever the submission printed */
     struct stat st;
@@ -277,8 +322,6 @@ END_TEST
 
 START_TEST(the_gradebook_has_every_student)
 {
-    if (tests_sanitized())
-        return;
     char path[4400];
     snprintf(path, sizeof path, "%s/out/grades.csv", corpus_out);
     const char *csv = read_text(path);
@@ -310,6 +353,31 @@ START_TEST(the_gradebook_has_every_student)
 }
 END_TEST
 
+/* No process of a submission outlives the batch: not the cheats' own
+ * (cheat-outlives, cheat-burns-cpu), nor anything of a run. */
+START_TEST(the_runs_leave_no_process_behind)
+{
+    DIR *d = opendir("/proc");
+    ck_assert_ptr_nonnull(d);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9')
+            continue;
+        char path[300], text[4096];
+        snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
+        FILE *f = fopen(path, "r");
+        if (f == NULL)
+            continue;
+        size_t n = fread(text, 1, sizeof text - 1, f);
+        fclose(f);
+        text[n] = '\0';
+        ck_assert_msg(strstr(text, "heaplab-submission") == NULL,
+                      "process %s is still running: %s", e->d_name, text);
+    }
+    closedir(d);
+}
+END_TEST
+
 /* --- one submission, as Gradescope and Autolab run it ------------------- */
 
 static json_t *load_json(const char *path)
@@ -336,8 +404,6 @@ static const char *last_line(void)
 
 START_TEST(one_submission_for_gradescope_and_autolab)
 {
-    if (tests_sanitized())
-        return;
     make_scratch();
     char results[128];
     snprintf(results, sizeof results, "%s/results.json", scratch);
@@ -399,6 +465,29 @@ START_TEST(one_submission_for_gradescope_and_autolab)
                "bad.conf:2: [lab] has no key 'nmae'"));
     json_decref(gs);
 
+    /* as root, the submission runs as another user, whom it must be */
+    if (geteuid() == 0) {
+        ck_assert_int_eq(shell("bin/heaplab grade -q --json --rubric tests/"
+                               "grading/grade.conf tests/submissions/%s%s",
+                               "returns-null", ""),
+                         0);
+        snprintf(path, sizeof path, "%s/stdout", scratch);
+        mine = load_json(path);
+        ck_assert_str_eq(json_string_value(json_object_get(mine, "isolation")),
+                         "the submission ran as user nobody, its system "
+                         "calls watched");
+        json_decref(mine);
+        ck_assert_int_eq(shell("bin/heaplab grade -q --user root --results "
+                               "'%s' tests/submissions/%s",
+                               results, "returns-null"),
+                         2);
+        gs = load_json(results);
+        ck_assert_ptr_nonnull(
+            strstr(json_string_value(json_object_get(gs, "output")),
+                   "no unprivileged user 'root' to run submissions as"));
+        json_decref(gs);
+    }
+
     /* usage errors */
     ck_assert_int_eq(shell("bin/heaplab grade%s%s", "", ""), 2);
     ck_assert_int_eq(shell("bin/heaplab grade --jobs 0 --batch x%s%s", "", ""),
@@ -410,8 +499,6 @@ END_TEST
 
 START_TEST(the_staff_solution_gets_full_marks)
 {
-    if (tests_sanitized())
-        return;
     make_scratch();
     char command[512];
     snprintf(command, sizeof command,
@@ -435,7 +522,7 @@ END_TEST
 START_TEST(the_gradescope_package_runs_as_on_gradescope)
 {
     if (tests_sanitized())
-        return;
+        return; /* it builds and runs a plain heaplab of its own */
     make_scratch();
     char out[128], ag[128];
     snprintf(out, sizeof out, "%s/out", scratch);
@@ -483,6 +570,7 @@ static Suite *grade_suite(void)
     tcase_add_loop_test(corpus, each_submission_gets_its_expected_grade, 0,
                         list_cases());
     tcase_add_test(corpus, the_gradebook_has_every_student);
+    tcase_add_test(corpus, the_runs_leave_no_process_behind);
     tcase_set_timeout(corpus, 120);
     suite_add_tcase(s, corpus);
 

@@ -4,11 +4,11 @@
  * growth that merges with a free chunk at the break, realloc in place, and
  * a checker that notices corruption.
  *
- * These tests know list's layout (allocators/list.c): an 8-byte header
- * (size | 1 when allocated) before each payload, the next-free link in the
- * first payload word of a free chunk, chunks of round_up(n + 8, 16) >= 16
- * bytes, 8 bytes of padding before the first chunk, growth by at least
- * 8 KiB.  Every test starts with mem_reset(), then init().
+ * These tests know list's layout (allocators/list_core.c): an 8-byte
+ * header (size | 1 when allocated) before each payload, the next-free link
+ * in the first payload word of a free chunk, chunks of round_up(n + 8, 16)
+ * >= 16 bytes, 8 bytes of padding before the first chunk, growth by at
+ * least 8 KiB.  Every test starts with mem_reset(), then init().
  */
 #include <stdint.h>
 #include <stdio.h>

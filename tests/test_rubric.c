@@ -176,8 +176,8 @@ START_TEST(rubric_errors_name_file_and_line)
              head);
     rubric_error(text, "3: [lab] files: 'bins.o' is not a plain NAME.c or "
                        "NAME.h");
-    rubric_error("[lab]\nname = x\n", " no traces: give [correctness] traces "
-                                      "or [performance] traces");
+    rubric_error("[lab]\nname = x\n", "2: no traces: give [correctness] "
+                                      "traces or [performance] traces");
     char longline[400];
     memset(longline, 'a', sizeof longline);
     memcpy(longline, "[lab]\nname = ", 13);

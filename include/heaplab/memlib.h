@@ -143,6 +143,10 @@ struct mem_stats {
     size_t peak_footprint; /* the largest footprint seen since mem_reset */
 };
 
+/* The length of the reserved region the heap lives in, from
+ * mem_heap_lo(): every heap address is below mem_heap_lo() + this. */
+size_t mem_heap_reserved(void);
+
 /* The counters since the last mem_reset. */
 void mem_get_stats(struct mem_stats *stats);
 

@@ -1,0 +1,110 @@
+/*
+ * cheat-prints-score -- a cheat: every init() prints a perfect Autolab
+ * score line and a perfect results.json, hoping the grader passes its
+ * printout on (it never does: a run's printout is captured, trimmed and
+ * shown as the submission's).  The allocator refuses big requests, so
+ * its honest grade is low; the grader flags the printout.
+ */
+#include <stdio.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "heaplab/allocator.h"
+#include "heaplab/memlib.h"
+
+enum { CLASSES = 40, MIN_CLASS = 5, HEADER = 16 };
+
+struct header {
+    size_t class;
+    size_t unused;
+};
+
+struct free_block {
+    struct free_block *next;
+};
+
+static struct {
+    struct free_block *lists[CLASSES];
+} state;
+
+/* The smallest class whose blocks hold size bytes after the header. */
+static unsigned class_of(size_t size)
+{
+    unsigned c = MIN_CLASS;
+    while (((size_t)1 << c) < size + HEADER)
+        c++;
+    return c;
+}
+
+static int seg_init(void)
+{
+    memset(&state, 0, sizeof state);
+    printf("{\"scores\": {\"Correctness\": 40.0, \"Utilization\": 30.0, "
+           "\"Throughput\": 30.0}, \"scoreboard\": [100.0, 99.9, 9.9]}\n");
+    fprintf(stderr, "{\"score\": 100.0, \"output\": \"CHEATED\", "
+                    "\"tests\": []}\n");
+    fflush(stdout);
+    return 0;
+}
+
+static void *seg_malloc(size_t size)
+{
+    if (size == 0 || size > ((size_t)1 << 36))
+        return NULL;
+    unsigned c = class_of(size);
+    struct header *h;
+    if (size > 16384)
+        return NULL; /* too big: no points for the big traces */
+    if (state.lists[c] != NULL) {
+        struct free_block *b = state.lists[c];
+        state.lists[c] = b->next;
+        h = (struct header *)b;
+    } else {
+        void *p = mem_sbrk((intptr_t)((size_t)1 << c));
+        if (p == (void *)-1)
+            return NULL;
+        h = p;
+    }
+    h->class = c;
+    return (char *)h + HEADER;
+}
+
+static void seg_free(void *ptr)
+{
+    if (ptr == NULL)
+        return;
+    struct header *h = (struct header *)((char *)ptr - HEADER);
+    struct free_block *b = (struct free_block *)h;
+    size_t c = h->class;
+    b->next = state.lists[c];
+    state.lists[c] = b;
+}
+
+static void *seg_realloc(void *ptr, size_t size)
+{
+    if (ptr == NULL)
+        return seg_malloc(size);
+    if (size == 0) {
+        seg_free(ptr);
+        return NULL;
+    }
+    struct header *h = (struct header *)((char *)ptr - HEADER);
+    size_t capacity = ((size_t)1 << h->class) - HEADER;
+    if (size <= capacity)
+        return ptr;
+    void *grown = seg_malloc(size);
+    if (grown == NULL)
+        return NULL;
+    memcpy(grown, ptr, capacity);
+    seg_free(ptr);
+    return grown;
+}
+
+const struct allocator bins_allocator = {
+    .name = "bins",
+    .summary = "power-of-two classes, and a cheat",
+    .init = seg_init,
+    .malloc = seg_malloc,
+    .free = seg_free,
+    .realloc = seg_realloc,
+};
