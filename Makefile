@@ -2,7 +2,9 @@
 #
 #   make          build bin/heaplab (installs missing packages first, see deps)
 #   make run      build, then run every backend over the shipped traces
-#   make test     build and run every Check suite, plain and sanitized
+#   make test     build and run every Check suite, plain and sanitized,
+#                 the fuzz targets' corpora, valgrind on bin/heaplab
+#   make fuzz     fuzz every parser, FUZZ_SECONDS each (docs/fuzzing.md)
 #   make bench    throughput against trace size, every backend (out/scaling.png)
 #   make traces   regenerate the generated traces (traces/generated.list)
 #   make record-traces  re-record the recorded traces (traces/recorded.list)
@@ -64,7 +66,7 @@ LDLIBS   += $(INIH_LIBS)
 SECCOMP_LIBS = $(shell pkg-config --libs libseccomp 2>/dev/null || echo -lseccomp)
 LDLIBS   += $(SECCOMP_LIBS)
 
-.PHONY: all run test test-plain test-asan bench clean deps traces
+.PHONY: all run test test-plain test-asan bench clean deps traces fuzz
 .PHONY: record-traces
 .DEFAULT_GOAL := all
 
@@ -232,14 +234,42 @@ build/asan/heaplab-tests: $(ASAN_TEST_OBJS) $(ASAN_LIB_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(SANITIZE) $^ $(CHECK_LIBS) $(LDLIBS) -o $@
 
-test: test-plain test-asan
+# The sanitized heaplab: the grader's tests in the sanitized runner grade
+# with it, so that the grader's own process and the reference backend's
+# runs are checked too (a submission's program is linked from the plain
+# objects, build/grading/link.txt; docs/testing.md).
+bin/heaplab-asan: build/asan/driver/main.o $(ASAN_LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(SANITIZE) $^ $(LDLIBS) -o $@
+test-asan: bin/heaplab-asan
+
+# valgrind memcheck on the driver: three backends over two traces, the
+# parent and every child process it forks (errors in a child end it with
+# status 3: a failed run, and a failed `heaplab run`).  memlib's heap is a
+# mapping of its own, which memcheck treats as plain memory; what a
+# backend does there is heaplab's own checks' to judge.  The optional
+# backends start heaplab again with a glibc tunable through
+# /proc/self/exe, which under valgrind is valgrind's own program:
+# HEAPLAB_STATIC_TLS_RETRY says that was done.  tests/valgrind.supp says
+# what is suppressed, and why.
+VALGRIND_TRACES := traces/binary-small.rep traces/realloc-grow-small.rep
+.PHONY: test-valgrind
+test-valgrind: all
+	HEAPLAB_STATIC_TLS_RETRY=1 valgrind -q --error-exitcode=3 \
+	  --leak-check=full --errors-for-leak-kinds=definite \
+	  --show-leak-kinds=definite --suppressions=tests/valgrind.supp \
+	  bin/heaplab run -a bins,dlist,list -r 2 --check-heap=50 \
+	  $(VALGRIND_TRACES) > build/valgrind-run.txt
+	@echo "heaplab test-valgrind: no memcheck error in bin/heaplab run ($(VALGRIND_TRACES))"
+
+test: test-plain test-asan test-fuzz test-valgrind
 
 test-plain: all build/tests/heaplab-tests
 	HEAPLAB_ROOT=$(CURDIR) build/tests/heaplab-tests
 
 test-asan: all build/asan/heaplab-tests
 	HEAPLAB_ROOT=$(CURDIR) HEAPLAB_SANITIZED=1 \
-	ASAN_OPTIONS=detect_leaks=0:handle_segv=0:handle_sigbus=0:allow_user_segv_handler=1 \
+	ASAN_OPTIONS=detect_leaks=0:handle_segv=0:handle_sigbus=0:allow_user_segv_handler=1:allocator_may_return_null=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	build/asan/heaplab-tests
 

@@ -33,10 +33,8 @@
  *   growth     When no bin can serve a request, the heap grows with
  *              mem_sbrk: a free last chunk is used first, and the heap
  *              grows by the missing bytes but at least GROWTH_MIN (4 KiB,
- *              a page, CS:APP's CHUNKSIZE) or 1/32 of the heap: a system
- *              call per page costs more than the whole malloc, so a
- *              growing heap makes O(log size) of them, for at most 3% of
- *              unused heap at the peak.  The heap never shrinks.
+ *              a page, CS:APP's CHUNKSIZE) or 1/32 of the heap, whichever is
+ *              more (see the trade-offs).  The heap never shrinks.
  *   realloc    In place when shrinking, when the next chunk is free and big
  *              enough, or when the chunk is last in the heap (then the heap
  *              grows by just the missing bytes); else malloc, copy, free.
@@ -60,27 +58,24 @@
  * Honest trade-offs.  A large bin is an unsorted list, so a large request
  * scans its own bin (dlmalloc sorts large chunks into trees).  realloc
  * does not grow backwards into a free previous chunk.  Growing by a 32nd
- * of the heap costs utilization (the unused tail counts in the footprint:
- * 1 point on the shipped and the classic traces) to save system calls (a
- * third fewer than a page at a time on the shipped traces, 2716 against
- * 3963; the rest are realloc's growths at the end of the heap), which
- * made bins about 20% faster there.
+ * of the heap, not a page, costs utilization (up to 3% of unused heap at
+ * the peak: 1 point on the shipped and the classic traces) to save system
+ * calls, each dearer than a whole malloc (a third fewer on the shipped
+ * traces, 2716 against 3963; the rest are realloc's growths at the end of
+ * the heap), which made bins about 20% faster there.
  *
  *   allocated:  | header: size|PU|1 | payload ...                          |
- *   free:       | header: size|PU|0 | next | prev | unused ... | footer: size |
+ *   free:       | header: size|PU|0 | next | prev | ... | footer: size |
  *               ^ chunk start        ^ payload, 16-byte aligned
  *   (PU: PREV_USED, the chunk below is allocated)
  *
  *   heap:  | padding | chunk | chunk | ... | epilogue header: 0|PU|1 |
  *          ^ mem_heap_lo(), page aligned                       break ^
  *
- *   bins:  [0]   size 32      <-> chunk <-> chunk <->  (circular, sentinel)
- *          [1]   size 48      (empty: its bit in nonempty is 0)
- *          ...
- *          [61]  size 1008
- *          [62]  1024..1151   first fit
- *          ...
- *          [253] 2^33 - 2^30 .. 2^34 - 1,  [254] 2^34 and up
+ *   bins:  [0] size 32 <-> chunk <-> chunk <->   (circular, a sentinel)
+ *          [1] size 48      (empty: its bit in nonempty is 0)
+ *          ... [61] size 1008, [62] 1024..1151 (first fit), ...,
+ *          [253] 2^34 - 2^31 .. 2^34 - 1, [254] 2^34 and up
  */
 #include "heaplab/allocator.h"
 #include "heaplab/memlib.h"

@@ -55,9 +55,10 @@
  * Costs.  16 bytes per allocated chunk (header + footer); chunks are
  * multiples of 16, MIN_CHUNK = 32 (header, next, prev, footer).  8 bytes
  * per heap to align the payloads.  malloc: O(free chunks), plus a system
- * call when the heap grows; first and next fit stop at the first chunk that
- * fits, best fit at an exact fit, worst fit walks the whole list.  free: O(1).  realloc: O(1) in place, else
- * malloc + copy + free.  check: O(chunks).
+ * call when the heap grows; first and next fit stop at the first chunk
+ * that fits, best fit at an exact fit, worst fit walks the whole list.
+ * free: O(1).  realloc: O(1) in place, else malloc + copy + free.  check:
+ * O(chunks).
  *
  * Honest trade-offs.  Allocated chunks carry a footer they only need while
  * free (dlmalloc saves it with a "previous in use" bit), so MIN_CHUNK

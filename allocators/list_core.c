@@ -52,9 +52,10 @@
  * Costs.  8 bytes per allocated chunk (the header); chunks are multiples
  * of 16, MIN_CHUNK = 16 (header + next).  8 bytes per heap: the word that
  * makes payloads 16-byte aligned.  malloc: O(free chunks), plus a system
- * call when the heap grows; first and next fit stop at the first chunk that
- * fits, best fit at an exact fit, worst fit walks the whole list.  free: O(free chunks), the walk to its place.
- * realloc: O(free chunks) in place, else malloc + copy + free.
+ * call when the heap grows; first and next fit stop at the first chunk
+ * that fits, best fit at an exact fit, worst fit walks the whole list.
+ * free: O(free chunks), the walk to its place.  realloc: O(free chunks) in
+ * place, else malloc + copy + free.
  *
  * Honest trade-offs.  free is linear only because a singly linked list
  * cannot tell a chunk's neighbours any other way; dlist fixes that with

@@ -163,11 +163,18 @@ int mem_init(size_t reserve)
     if (mem.lo != NULL)
         return 0;
     mem.page = (size_t)sysconf(_SC_PAGESIZE);
-    if (reserve == 0)
+    bool by_default = reserve == 0;
+    if (by_default)
         reserve = (size_t)MEM_DEFAULT_RESERVE_GIB << 30;
     reserve = round_up(reserve, mem.page);
     int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
     void *region = mmap(NULL, reserve, PROT_NONE, flags, -1, 0);
+    /* Where the default is refused (a limit on address space, valgrind's
+     * own), half of it, down to 1 GiB. */
+    while (region == MAP_FAILED && by_default && reserve > ((size_t)1 << 30)) {
+        reserve /= 2;
+        region = mmap(NULL, reserve, PROT_NONE, flags, -1, 0);
+    }
     if (region == MAP_FAILED)
         return -1;
     size_t pool_bytes = sizeof(struct mapping) * MAPPING_POOL_MAX;

@@ -72,12 +72,12 @@
  * weakness of simple segregated storage; bins (splitting and coalescing
  * across sizes) and dlmalloc pay for their headers to avoid it.
  *
- *   slab:  | header: class, capacity, touched, live, used bits | block | block | ... | waste |
- *          ^ SLAB-aligned            64 bytes                  ^ a cache line
- *   allocated block:  | payload ... (class size, no header)     |
- *   free block:       | next free block of the pool | POOL_FREED ... (debug) |
- *   large block:      | length | next | prev | - | payload ...  | rest of page |
- *                     ^ page (mapping start)      ^ 32 bytes in
+ *   slab:   | header: class, counts, used bits | block | block | ... |
+ *           ^ SLAB-aligned   64 bytes          ^ on a cache line
+ *   allocated block:  | payload ... (the class's size, no header)  |
+ *   free block:       | next free block | POOL_FREED ... (debug)   |
+ *   large block:      | length | next | prev | - | payload ...      |
+ *                     ^ page (the mapping)      ^ 32 bytes in
  */
 #include "heaplab/allocator.h"
 #include "heaplab/memlib.h"

@@ -60,7 +60,7 @@
  * and go favour bins.  And the metadata apart costs a cache miss of its
  * own on free, where pool's header shares the page the program just used.
  *
- *   data page of class 64:  | block | block | block | ... | block |   (64 x 64)
+ *   data page of class 64:  | block | block | ... | block |   (64 x 64)
  *   large run of 3 pages:   | payload ...                             |
  *   page table (mapping):   | 5 | 5 | 1 | L3 | C | C | 12 | ...      one
  *                             entry per heap page: class, Large run of
@@ -86,8 +86,8 @@ enum {
     CLASS_COUNT = 21,
     RUN_LISTS = 64,            /* free runs of 1..63 pages, one list each;
                                   list 0: runs of 64 pages and more */
-    GROWTH_MIN = 131072,    /* the heap grows by at least this */
-    GROWTH_FRACTION = 4,       /* ... and at least heap / this */
+    GROWTH_MIN = 64 * 1024,    /* the heap grows by at least this */
+    GROWTH_FRACTION = 8,       /* ... and at least heap / this */
     TABLE_MIN = 4096,          /* entries in the first page table */
 };
 
@@ -113,7 +113,7 @@ struct free_block {
 /* The state of one class: its free list and its current page. */
 struct size_class {
     struct free_block *free; /* freed blocks, LIFO */
-    char *bump;              /* the next untouched block of `page_end`'s page */
+    char *bump;              /* the current page's next untouched block */
     char *page_end;
 };
 

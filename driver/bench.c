@@ -315,7 +315,8 @@ static int write_json(const struct bench_options *o,
             json_object_set_new(row, "allocator",
                                 json_string(o->allocators[a]->name));
             json_object_set_new(row, "suite", json_string(suites[s].name));
-            json_object_set_new(row, "traces", json_integer((json_int_t)c->runs));
+            json_object_set_new(row, "traces",
+                                json_integer((json_int_t)c->runs));
             json_object_set_new(row, "passed",
                                 json_integer((json_int_t)c->passed));
             json_object_set_new(row, "mean_util", json_measured(c->mean_util));
@@ -333,7 +334,8 @@ static int write_json(const struct bench_options *o,
         }
     }
     json_object_set_new(root, "results", results);
-    int rc = json_dump_file(root, o->json_path, JSON_INDENT(1) | JSON_REAL_PRECISION(8));
+    int rc = json_dump_file(root, o->json_path,
+                            JSON_INDENT(1) | JSON_REAL_PRECISION(8));
     json_decref(root);
     if (rc != 0)
         fprintf(stderr, "heaplab bench: %s: cannot write: %s\n", o->json_path,

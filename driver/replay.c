@@ -625,6 +625,7 @@ void replay_run(const struct allocator *a, const struct trace *t,
         if (speed && !options->no_timing && rc == 0) {
             if (progress != NULL)
                 progress->phase = PHASE_TIMED;
+            evidence_warm_up(a, t, options->memory_limit);
             evidence_timed_begin();
             timed_replay(a, t, options, result);
             evidence_timed_end();

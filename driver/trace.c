@@ -653,8 +653,6 @@ void trace_free(struct trace *trace)
 
 /* --- writing ------------------------------------------------------------- */
 
-static int write_ops(FILE *out, const struct trace *trace);
-
 /* The largest total payload live at once (what CMU's max_bytes means), in
  * *peak; -1 when out of memory.  Sums saturate at UINT64_MAX. */
 static int peak_payload(const struct trace *trace, uint64_t *peak)
@@ -681,17 +679,6 @@ static int peak_payload(const struct trace *trace, uint64_t *peak)
 
 int trace_write(FILE *out, const struct trace *trace)
 {
-    /* The classic header's weight is not read back (it is unused, as in
-     * CS:APP's driver): a trace scored on something else than both
-     * metrics keeps its weight in the CMU header instead. */
-    if (trace->weight != WEIGHT_BOTH) {
-        uint64_t max_bytes = trace->max_bytes;
-        if (max_bytes == 0 && peak_payload(trace, &max_bytes) != 0)
-            return -1;
-        fprintf(out, "%d\n%zu\n%zu\n%" PRIu64 "\n", trace->weight,
-                trace->num_ids, trace->num_ops, max_bytes);
-        return write_ops(out, trace);
-    }
     /* A first number 0..3 would read back as a CMU weight: when the hint
      * is unknown, suggest the peak payload instead (at least 4). */
     uint64_t hint = trace->heap_hint;
@@ -703,11 +690,6 @@ int trace_write(FILE *out, const struct trace *trace)
     }
     fprintf(out, "%" PRIu64 "\n%zu\n%zu\n%d\n", hint, trace->num_ids,
             trace->num_ops, trace->weight);
-    return write_ops(out, trace);
-}
-
-static int write_ops(FILE *out, const struct trace *trace)
-{
     for (size_t i = 0; i < trace->num_ops; i++) {
         const struct trace_op *op = &trace->ops[i];
         if (op->kind == OP_FREE)

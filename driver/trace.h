@@ -67,9 +67,7 @@ int trace_parse(const char *path, const char *text, size_t length,
 /* Frees what trace_load/trace_parse allocated; *trace becomes empty. */
 void trace_free(struct trace *trace);
 
-/* Writes the trace in the classic CS:APP format (the CMU format when its
- * weight is not 1, since the classic weight is not read back).  0 on
- * success. */
+/* Writes the trace in the classic CS:APP format.  0 on success. */
 int trace_write(FILE *out, const struct trace *trace);
 
 /* "csapp", "cmu" or "script". */

@@ -224,9 +224,11 @@ static int copy_sources(const struct rubric *r, const char *submission,
     return missing ? -1 : 0;
 }
 
-/* Who runs the tools (build_run_as); NULL: as we are. */
+/* Who runs the tools (build_run_as); NULL: as we are.  Their TMPDIR is
+ * then obj/, which that user may write. */
 static const struct spawn_user *run_as;
 static size_t run_as_processes;
+static char run_as_tmpdir[PATH_MAX + 8];
 
 void build_run_as(const struct spawn_user *user, size_t processes)
 {
@@ -242,7 +244,8 @@ static int run_tool(char **argv, const char *workdir, double timeout,
                                   .output_keep = COMPILER_OUTPUT_KEEP,
                                   .workdir = workdir,
                                   .user = run_as,
-                                  .processes = run_as_processes};
+                                  .processes = run_as_processes,
+                                  .tmpdir = run_as ? run_as_tmpdir : NULL};
     struct spawn_outcome o;
     if (spawn_run(argv, &limits, &o) != 0)
         return -1;
@@ -355,7 +358,9 @@ static int check_symbols(const struct rubric *r, const char *folder,
                                       .output_keep = COMPILER_OUTPUT_KEEP,
                                       .workdir = folder,
                                       .user = run_as,
-                                      .processes = run_as_processes};
+                                      .processes = run_as_processes,
+                                      .tmpdir = run_as ? run_as_tmpdir
+                                                       : NULL};
         struct spawn_outcome o;
         if (spawn_run(argv, &limits, &o) != 0)
             continue;
@@ -557,6 +562,7 @@ int build_submission(const struct rubric *r, const char *root,
     /* the tools write there, as their user */
     if (made && run_as != NULL)
         made = chown(dir, run_as->uid, run_as->gid) == 0;
+    snprintf(run_as_tmpdir, sizeof run_as_tmpdir, "%s", dir);
     if (!made) {
         snprintf(error, error_size, "%s: %s", dir, strerror(errno));
         free(plan.text);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,6 +169,45 @@ int isolation_open(struct isolation *iso, const struct rubric *r,
     return 0;
 }
 
+int isolation_check_reach(const struct isolation *iso,
+                          const char *const *paths, size_t count,
+                          char *error, size_t size)
+{
+    if (!iso->drop)
+        return 0;
+    int pipe_fds[2];
+    if (pipe2(pipe_fds, O_CLOEXEC) != 0)
+        return 0; /* cannot tell: the build will say */
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(pipe_fds[0]);
+        size_t failed = count;
+        if (setgroups(0, NULL) == 0 && setgid(iso->user.gid) == 0 &&
+            setuid(iso->user.uid) == 0)
+            for (failed = 0; failed < count; failed++)
+                if (paths[failed] != NULL &&
+                    access(paths[failed], R_OK) != 0)
+                    break;
+        ssize_t ignored = write(pipe_fds[1], &failed, sizeof failed);
+        (void)ignored;
+        _exit(0);
+    }
+    close(pipe_fds[1]);
+    size_t failed = count;
+    ssize_t n = pid > 0 ? read(pipe_fds[0], &failed, sizeof failed) : -1;
+    close(pipe_fds[0]);
+    if (pid > 0)
+        waitpid(pid, NULL, 0);
+    if (n != (ssize_t)sizeof failed || failed >= count)
+        return 0;
+    snprintf(error, size,
+             "the user %s, who runs submissions, cannot read %s: make the "
+             "grader's folders readable to it (mode 0755), or name another "
+             "user with --user or [limits] user",
+             iso->user_name, paths[failed]);
+    return -1;
+}
+
 void isolation_close(struct isolation *iso)
 {
     for (size_t i = 0; i < iso->trace_count; i++)
@@ -228,6 +268,7 @@ int isolation_begin(struct isolation *iso, const struct trace *t,
     run->rules.guarded = (const char *const *)iso->guarded;
     run->rules.guarded_count = iso->guarded_count;
     limits->workdir = run->rules.workdir;
+    limits->tmpdir = run->rules.workdir;
     isolation_build_limits(iso, limits);
     if (iso->watched && sandbox_prepare(&run->sandbox, &run->rules) == 0) {
         run->sandboxed = 1;

@@ -76,6 +76,13 @@ int isolation_open(struct isolation *iso, const struct rubric *r,
                    size_t size);
 void isolation_close(struct isolation *iso);
 
+/* Can the user read every one of paths (NULL entries skipped)?  0, or -1
+ * with the first it cannot, and what to do, in error.  The grader's own
+ * files must be: the submission is compiled and run as that user. */
+int isolation_check_reach(const struct isolation *iso,
+                          const char *const *paths, size_t count,
+                          char *error, size_t size);
+
 /* The trace `name` as the grader parsed it, or NULL. */
 const struct trace *isolation_trace(const struct isolation *iso,
                                     const char *name);

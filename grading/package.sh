@@ -26,7 +26,8 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir "$stage/heaplab"
 tar -cf - --exclude=./build --exclude=./bin --exclude=./lib --exclude=./out \
-    --exclude=./.git --exclude=./tests . | tar -xf - -C "$stage/heaplab"
+    --exclude=./dist --exclude=./.git --exclude=./tests . |
+    tar -xf - -C "$stage/heaplab"
 case $kind in
 gradescope)
     cp grading/gradescope/setup.sh "$stage/setup.sh"

@@ -265,16 +265,25 @@ int sandbox_proc_stat(pid_t pid, char *state, pid_t *parent, pid_t *group)
     return 0;
 }
 
-/* Is pid the program or one of its descendants? */
+/*
+ * Is pid the program or one of its descendants?  A descendant whose
+ * parent died was orphaned into the grader (spawn_become_reaper): the
+ * grader's children are the program and such orphans, all the run's.
+ */
 static int inside(const struct sandbox *s, pid_t pid)
 {
+    pid_t self = getpid();
+    if (pid == self)
+        return 0;
     for (int step = 0; step < ANCESTRY_MAX && pid > 1; step++) {
-        if (pid == s->root)
-            return 1;
         char state;
         pid_t parent, group;
-        if (pid == getpid() || sandbox_proc_stat(pid, &state, &parent, &group) != 0)
+        if (pid == s->root)
+            return 1;
+        if (sandbox_proc_stat(pid, &state, &parent, &group) != 0)
             return 0;
+        if (parent == self)
+            return 1;
         pid = parent;
     }
     return 0;

@@ -117,8 +117,6 @@ static _Noreturn void child(char *const argv[],
     }
     if (limits->file_size > 0)
         set_limit(RLIMIT_FSIZE, limits->file_size);
-    if (limits->data > 0)
-        set_limit(RLIMIT_DATA, limits->data);
     set_limit(RLIMIT_CORE, 0);
     if (limits->user != NULL) {
         if (limits->processes > 0)
@@ -127,9 +125,15 @@ static _Noreturn void child(char *const argv[],
             child_failed(status_fd, errno);
     }
     setenv("LC_ALL", "C", 1);
+    if (limits->tmpdir != NULL)
+        setenv("TMPDIR", limits->tmpdir, 1);
     if (limits->sandbox != NULL &&
         sandbox_enter(limits->sandbox, status_fd) != 0)
         child_failed(status_fd, errno);
+    /* last: nothing of ours may need memory past it (a sanitized grader's
+     * allocator maps more than any such limit) */
+    if (limits->data > 0)
+        set_limit(RLIMIT_DATA, limits->data);
     execv(argv[0], argv);
     child_failed(status_fd, errno);
 }

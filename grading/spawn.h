@@ -51,6 +51,7 @@ struct spawn_limits {
     size_t data;          /* RLIMIT_DATA; 0: none */
     size_t output_keep;   /* bytes of stdout + stderr kept */
     const char *workdir;  /* working folder; NULL: ours */
+    const char *tmpdir;   /* its TMPDIR; NULL: ours */
     int want_result;      /* open fd 3 for a result */
     size_t result_max;    /* bytes of the result kept */
     const struct spawn_user *user; /* run as this user; NULL: as we are */

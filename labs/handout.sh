@@ -71,8 +71,9 @@ starter=$(conf starter)
 solution=$(conf solution)
 gives=$(conf gives)
 extra=$(conf extra)
-[ -n "$backend" ] && [ -n "$starter" ] ||
+if [ -z "$backend" ] || [ -z "$starter" ]; then
     die "$dir/handout.conf: needs backend and starter"
+fi
 [ -f "$dir/$starter" ] || die "$dir/$starter: no starter file"
 
 stage=$(mktemp -d)

@@ -12,7 +12,11 @@ set -eu
 cd "$(dirname "$0")/.."
 export LC_ALL=C
 [ -x bin/heaplab ] || { echo "make-samples.sh: build bin/heaplab first (make)" >&2; exit 2; }
-[ $# -gt 0 ] || set -- $(for c in labs/*/handout.conf; do basename "$(dirname "$c")"; done)
+if [ $# -eq 0 ]; then
+    for conf in labs/*/handout.conf; do
+        set -- "$@" "$(basename "$(dirname "$conf")")"
+    done
+fi
 
 # sample LAB: the sample's text on stdout.
 sample() {

@@ -48,14 +48,17 @@ int run_shell(const char *dir, const char *command, unsigned seconds,
 
 const char *first_lines(const char *text, int lines)
 {
-    static char out[4096];
+    static char buffers[2][4096]; /* two of them may be in one message */
+    static int turn;
+    char *out = buffers[turn];
+    turn = !turn;
     size_t n = 0;
     out[0] = '\0';
     for (int i = 0; i < lines && text != NULL && *text != '\0'; i++) {
         size_t length = strcspn(text, "\n");
-        int wrote = snprintf(out + n, sizeof out - n, "\n    %.*s",
+        int wrote = snprintf(out + n, sizeof buffers[0] - n, "\n    %.*s",
                              (int)(length < 200 ? length : 200), text);
-        if (wrote < 0 || (size_t)wrote >= sizeof out - n)
+        if (wrote < 0 || (size_t)wrote >= sizeof buffers[0] - n)
             break;
         n += (size_t)wrote;
         text += length + (text[length] == '\n');

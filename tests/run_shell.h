@@ -18,7 +18,8 @@
 int run_shell(const char *dir, const char *command, unsigned seconds,
               char **output);
 
-/* The first `lines` lines of text, indented, in a static buffer: for a
+/* The first `lines` lines of text, indented, in a static buffer (one of
+ * two, taken in turn, so that a message may show two texts): for a
  * failing test's message. */
 const char *first_lines(const char *text, int lines);
 

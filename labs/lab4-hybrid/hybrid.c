@@ -103,5 +103,6 @@ const struct allocator hybrid_allocator = {
     .free = hybrid_free,
     .realloc = NULL, /* TODO (optional): hybrid_realloc */
     .check = hybrid_check,
-    .walk = NULL,    /* TODO (optional): bins' walk shows the heap */
+    .walk = NULL,    /* mapped blocks lie outside the heap: heaplab's own
+                        view of the blocks stands in */
 };

@@ -6,6 +6,7 @@ project's folder:  python3 tests/fuzz/make_seeds.py
 The files it writes are committed; libFuzzer's own finds stay in build/."""
 import hashlib
 import os
+import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -87,3 +88,64 @@ RUBRICS = [
 ]
 for text in RUBRICS:
     put("fuzz_rubric", text)
+
+# --- packed traces: two bytes (where the target damages the image) and a
+# trace it packs --------------------------------------------------------------
+for i, text in enumerate(TRACES[:20]):
+    put("fuzz_trace_pack", bytes([i * 13 % 256, i * 7 % 256]) + text.encode())
+
+# --- a run's record (driver/evidence.h) after its trace and a NUL: the
+# record of a bump allocator (16-byte headers, blocks one after the other),
+# and the same record damaged ------------------------------------------------
+M = 0x9E3779B97F4A7C15
+MASK = (1 << 64) - 1
+OUTSIDE = 1
+
+
+def bump_offsets(text):
+    offsets, next_free = [], 16
+    for line in text.splitlines():
+        words = line.split("#")[0].split()
+        if len(words) != 3 or words[0] not in "ar":
+            continue
+        size = int(words[2])
+        if words[0] == "r" and size == 0:
+            offsets.append(OUTSIDE)
+            continue
+        offsets.append(next_free)
+        next_free += (size + 15) // 16 * 16 + 16
+    return offsets
+
+
+def record(offsets, passes, count=None, done=1):
+    h = 0
+    for off in offsets:
+        h = (h * M + off) & MASK
+    chain = 0
+    step = pow(M, len(offsets), 1 << 64)
+    for _ in range(passes):
+        chain = (chain * step + h) & MASK
+    head = b"HLEVID1\0" + struct.pack("<7Q", len(offsets) if count is None
+                                       else count, done, passes, chain, 0,
+                                       0, 0)
+    return head + b"".join(struct.pack("<Q", o) for o in offsets)
+
+
+SCRIPTS = [
+    "a 0 24\na 1 100\nf 0\nr 1 300\na 2 8\nf 1\nf 2\n",
+    "a 0 1\nr 0 0\na 1 4000\na 2 5\nr 2 70\nf 1\nf 2\n",
+    "# s\na 0 16\na 1 16\na 2 16\nf 1\na 3 16\nf 0\nf 2\nf 3\n",
+]
+for text in SCRIPTS:
+    offsets = bump_offsets(text)
+    prefix = text.encode() + b"\0"
+    put("fuzz_evidence", prefix + record(offsets, 4))
+    put("fuzz_evidence", prefix + record(offsets, 1000))
+    put("fuzz_evidence", prefix + record(offsets, 4)[:70])
+    put("fuzz_evidence", prefix + record(offsets, 4, count=len(offsets) + 1))
+    put("fuzz_evidence", prefix + record(offsets, 4, done=0))
+    if len(offsets) > 1:
+        overlapping = [offsets[0]] * len(offsets)
+        put("fuzz_evidence", prefix + record(overlapping, 4))
+        misaligned = [o + 8 if o != OUTSIDE else o for o in offsets]
+        put("fuzz_evidence", prefix + record(misaligned, 4))
