@@ -30,7 +30,8 @@ DEB_PACKAGES := gcc make pkg-config check libbsd-dev gnuplot-nox python3 \
                 libinih-dev \
                 libjansson-dev \
                 libseccomp-dev \
-                valgrind
+                valgrind \
+                clang libclang-rt-dev
 
 # Optional: the production allocators `heaplab bench` puts beside ours
 # (loaded with dlopen when installed; docs/performance.md).
@@ -298,7 +299,7 @@ build/fuzz/%.o: %.c | deps
 	@mkdir -p $(@D)
 	$(CLANG) $(CPPFLAGS) -Idriver -Igrading $(WARNINGS) $(FUZZ_FLAGS) \
 	  -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c $< -o $@
-.SECONDARY: $(FUZZ_TARGETS:%=build/fuzz/tests/fuzz/%.o)
+.SECONDARY: $(FUZZ_TARGETS:%=build/fuzz/tests/fuzz/%.o) $(FUZZ_LIB_OBJS)
 build/fuzz/fuzz_%: build/fuzz/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJS)
 	$(CLANG) $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined $^ $(LDLIBS) -o $@
 fuzz: $(FUZZ_TARGETS:%=build/fuzz/%)
@@ -324,7 +325,7 @@ test-fuzz: $(FUZZ_TARGETS:%=build/fuzz/%)
 	    > build/fuzz/short/$$t.log 2>&1 || { tail -30 build/fuzz/short/$$t.log; exit 1; }; \
 	  echo "heaplab test-fuzz: $$t: $$(ls tests/fuzz/corpus/$$t | wc -l) seeds replayed, $$(grep -o 'Done [0-9]* runs' build/fuzz/short/$$t.log) in $(FUZZ_SHORT) s"; \
 	done
--include $(FUZZ_LIB_OBJS:.o=.d)
+-include $(FUZZ_LIB_OBJS:.o=.d) $(FUZZ_TARGETS:%=build/fuzz/tests/fuzz/%.d)
 
 bench: all
 	@missing=""; \

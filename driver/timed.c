@@ -13,9 +13,11 @@
  *      replay (at least one pass): the heap's pages resident, the code
  *      and the trace in the caches, the branch predictors trained.
  *   3. Batch.  A sample is the mean of k passes, k chosen from the warm-up
- *      so that a sample lasts at least SAMPLE_SECONDS: a 50 us pass is
- *      shorter than one timer interrupt's disturbance is rare, but a
- *      sample of 2 ms averages many of them.
+ *      so that a sample lasts at least SAMPLE_SECONDS (2 ms): one pass of
+ *      a small trace takes 50 us, and a sample of many of them is moved
+ *      little by one interrupt.  A pass during which the thread was
+ *      switched out (its context-switch count moved) is run again: it
+ *      comes back to cold caches.
  *   4. Repeat.  Samples until there are MIN_SAMPLES of them and
  *      TARGET_SECONDS of replay (at most MAX_SECONDS, at most
  *      MAX_SAMPLES): a quarter of a second per (backend, trace) spreads the

@@ -302,8 +302,8 @@ static int await_exec(int status_fd, const struct spawn_limits *limits,
                                        sizeof data, &length);
         if (listener)
             continue;
-        if (length < 0 && errno == EINTR)
-            continue;
+        if ((length < 0 && errno == EINTR) || length == 1)
+            continue; /* a listener nobody asked for: closed */
         if (length == (ssize_t)sizeof *error) {
             memcpy(error, data, sizeof *error);
             return -1;

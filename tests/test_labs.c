@@ -17,6 +17,7 @@
  * runner skips them.
  */
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,6 +140,15 @@ static const char *first_failure(const json_t *grade)
     return line;
 }
 
+/* The throughput points a grade missed. */
+static double throughput_short(const json_t *grade)
+{
+    const json_t *c = json_object_get(json_object_get(grade, "components"),
+                                      "throughput");
+    return json_number_value(json_object_get(c, "max_score")) -
+           json_number_value(json_object_get(c, "score"));
+}
+
 /* sed arguments that make a copy of lab's rubric work from another
  * folder: its trace folders and fixture made absolute. */
 static const char *absolute_paths(const char *lab)
@@ -187,6 +197,12 @@ START_TEST(the_staff_solution_gets_full_marks)
     snprintf(staff, sizeof staff, "%s/staff", dir);
     json_t *g = grade(rubric, staff);
     double score = json_number_value(json_object_get(g, "score"));
+    if (score < 100 && fabs(throughput_short(g) - (100 - score)) < 0.02) {
+        /* only the timing fell short, on a busy machine: once more */
+        json_decref(g);
+        g = grade(rubric, staff);
+        score = json_number_value(json_object_get(g, "score"));
+    }
     ck_assert_msg(score == 100, "the staff's %s gets %.2f of 100 by "
                   "labs/%s/rubric.conf: %s", lab->backend, score, lab->name,
                   first_failure(g));

@@ -92,6 +92,7 @@ START_TEST(the_test_rubric_reads)
     ck_assert(malloc_forbidden);
     ck_assert_str_eq(r.autolab_correctness, "Correctness");
     ck_assert_str_eq(r.visibility, "visible");
+    ck_assert_str_eq(r.user, "nobody"); /* who runs submissions for root */
 }
 END_TEST
 
