@@ -363,10 +363,7 @@ static int read_string(pid_t pid, uint64_t addr, char *out, size_t size)
 {
     size_t got = read_memory(pid, addr, out, size - 1, 1);
     out[got] = '\0';
-    return memchr(out, '\0', got + 1) != NULL && got > 0 &&
-                   strlen(out) < got
-               ? 0
-               : -1;
+    return strlen(out) < got ? 0 : -1; /* its NUL was read */
 }
 
 /* Removes "." and ".." and doubled slashes from an absolute path. */

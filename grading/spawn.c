@@ -217,10 +217,25 @@ static int collect(struct sink *sinks, const struct spawn_limits *limits,
 
 /* --- what it left behind ---------------------------------------------------- */
 
-/* Has pid a SIGKILL on its way (someone of its own killed it)? */
+/* Has pid a SIGKILL on its way, or is it exiting (someone of its own
+ * killed it)? */
 static int dying(pid_t pid)
 {
+    enum { PF_EXITING = 0x4 }; /* the kernel's task flag */
     char path[64], text[4096];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    int stat_fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (stat_fd >= 0) {
+        ssize_t got = read(stat_fd, text, sizeof text - 1);
+        close(stat_fd);
+        text[got > 0 ? got : 0] = '\0';
+        const char *after = strrchr(text, ')');
+        unsigned flags = 0;
+        if (after != NULL &&
+            sscanf(after + 1, " %*c %*d %*d %*d %*d %*d %u", &flags) == 1 &&
+            (flags & PF_EXITING))
+            return 1;
+    }
     snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)

@@ -72,8 +72,10 @@ size_t mem_pagesize(void);
 enum { MEM_DEFAULT_RESERVE_GIB = 64 };
 
 /*
- * Reserves the heap region of `reserve` bytes (0: MEM_DEFAULT_RESERVE_GIB)
- * once per process.  Called by mem_reset when needed.  0 on success.
+ * Reserves the heap region of `reserve` bytes (0: MEM_DEFAULT_RESERVE_GIB,
+ * or half of it, down to 1 GiB, where that much address space is refused)
+ * once per process, starting on a 1 GiB boundary.  Called by mem_reset
+ * when needed.  0 on success.
  */
 int mem_init(size_t reserve);
 
