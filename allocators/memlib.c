@@ -14,6 +14,14 @@
  * write past the page that holds the break faults with SIGSEGV, which the
  * driver turns into a verdict naming the address.
  *
+ * mem_rewind, for the timed passes that follow a checked one, keeps the
+ * heap's pages resident and accessible (open_end): growing the break over
+ * them again costs no system call, only the zeroing the kernel would do
+ * for fresh pages, and shrinking it costs nothing.  The guard is for the
+ * checked pass (mem_reset), which has already caught any write past the
+ * break; in a timed pass the mprotect calls cost more than the backend's
+ * own work (each one flushes the TLB of every CPU the process ran on).
+ *
  * mem_mmap is a real mmap of fresh pages (so the mmap backend pays a real
  * system call per malloc); memlib keeps every live mapping in a red-black
  * tree keyed by address (libbsd's <sys/tree.h>), so "which mapping holds
@@ -24,7 +32,9 @@
  * Invariants:
  *   lo <= brk <= page_end <= lo + reserve,  page_end == round_up(brk, page)
  *   lo <= kept_end <= lo + reserve: pages in [page_end, kept_end) are
- *   resident but inaccessible, kept by mem_rewind, zeroed when reused
+ *   resident, kept by mem_rewind, zeroed when reused
+ *   page_end <= open_end <= max(page_end, kept_end): pages below open_end
+ *   are accessible; open_end == page_end until mem_rewind
  *   mapped_bytes == sum of the page-rounded lengths in the tree
  *   footprint == (brk - lo) + mapped_bytes   (unless a probe is set)
  *   peak_footprint >= footprint
@@ -64,7 +74,8 @@ static struct {
     char *lo;         /* start of the reserved region, page aligned */
     size_t reserve;   /* its length */
     char *brk;        /* the break */
-    char *page_end;   /* end of the accessible pages */
+    char *page_end;   /* end of the break's page */
+    char *open_end;   /* end of the accessible pages */
     char *kept_end;   /* end of resident pages kept by mem_rewind */
     size_t page;      /* page size */
     size_t limit;     /* footprint cap, 0 for none */
@@ -206,7 +217,7 @@ int mem_init(size_t reserve)
     }
     mem.lo = region;
     mem.reserve = reserve;
-    mem.brk = mem.page_end = mem.kept_end = mem.lo;
+    mem.brk = mem.page_end = mem.open_end = mem.kept_end = mem.lo;
     mem.pool = pool;
     RB_INIT(&mem.mappings);
     return 0;
@@ -221,12 +232,9 @@ static void reset(bool keep_pages)
         mem.kept_end = mem.page_end;
     if (!keep_pages) {
         discard_pages(mem.lo, mem.kept_end);
-        mem.kept_end = mem.lo;
-    } else if (mem.page_end > mem.lo) {
-        VERIFY(mprotect(mem.lo, (size_t)(mem.page_end - mem.lo), PROT_NONE) ==
-               0);
+        mem.kept_end = mem.open_end = mem.lo;
     }
-    mem.brk = mem.page_end = mem.lo;
+    mem.brk = mem.page_end = mem.lo; /* rewind: open_end stays */
 
     struct mapping *node, *next;
     RB_FOREACH_SAFE(node, mapping_tree, &mem.mappings, next)
@@ -311,16 +319,22 @@ static bool move_break(char *new_brk)
 {
     char *new_end = mem.lo + round_up((size_t)(new_brk - mem.lo), mem.page);
     if (new_end > mem.page_end) {
-        if (mprotect(mem.page_end, (size_t)(new_end - mem.page_end),
-                     PROT_READ | PROT_WRITE) != 0)
-            return false;
+        if (new_end > mem.open_end) {
+            if (mprotect(mem.open_end, (size_t)(new_end - mem.open_end),
+                         PROT_READ | PROT_WRITE) != 0)
+                return false;
+            mem.open_end = new_end;
+        }
         /* Pages kept by mem_rewind hold old bytes: zero them, as the
          * kernel zeroes fresh pages. */
         char *kept = new_end < mem.kept_end ? new_end : mem.kept_end;
         if (kept > mem.page_end)
             memset(mem.page_end, 0, (size_t)(kept - mem.page_end));
-    } else {
+    } else if (mem.open_end == mem.page_end) { /* guarded: return them */
         discard_pages(new_end, mem.page_end);
+        mem.open_end = new_end;
+    } else if (mem.kept_end < mem.page_end) { /* rewound: keep them */
+        mem.kept_end = mem.page_end;
     }
     mem.brk = new_brk;
     mem.page_end = new_end;

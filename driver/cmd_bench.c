@@ -5,11 +5,13 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
+#include "option_values.h"
 #include "plot.h"
 #include "plot_scaling.h"
 #include "select.h"
@@ -67,18 +69,6 @@ static int usage_error(const char *format, const char *detail)
     return 2;
 }
 
-/* A positive whole number up to max, or 0. */
-static unsigned long parse_count(const char *text, unsigned long max)
-{
-    char *end;
-    errno = 0;
-    unsigned long value = strtoul(text, &end, 10);
-    if (errno != 0 || end == text || *end != '\0' || text[0] == '-' ||
-        value > max)
-        return 0;
-    return value;
-}
-
 /* `heaplab bench` without --scaling: the suites (bench.h). */
 static int bench_command(struct bench_options *o, const char *allocators,
                          const char *output, int argc, char **argv)
@@ -133,7 +123,7 @@ int cmd_bench(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, ":a:p:n:t:r:o:h", options, NULL)) !=
            -1) {
-        char *end;
+        uint64_t number;
         switch (c) {
         case 'S':
             scaling = 1;
@@ -148,34 +138,35 @@ int cmd_bench(int argc, char **argv)
             s.patterns[s.pattern_count++] = optarg;
             break;
         case 'n':
-            if ((s.max_ops = parse_count(optarg, 100000000)) < SCALING_MIN_OPS)
+            if (option_number(optarg, 0, SCALING_MIN_OPS, 100000000,
+                              &number) != 0)
                 return usage_error("--max-ops needs a count from 1000 to "
                                    "100000000, not '%s'",
                                    optarg);
+            s.max_ops = number;
             break;
         case 't':
-            errno = 0;
-            s.timeout_seconds = strtod(optarg, &end);
-            if (errno != 0 || end == optarg || *end != '\0' ||
-                !(s.timeout_seconds > 0))
+            if (option_seconds(optarg, &s.timeout_seconds) != 0)
                 return usage_error("--timeout needs a positive number of "
                                    "seconds, not '%s'",
                                    optarg);
             break;
         case 'r':
-            if ((s.repeat = (unsigned)parse_count(optarg, 1000)) == 0)
+            if (option_number(optarg, 0, 1, 1000, &number) != 0)
                 return usage_error("--repeat needs a count from 1 to 1000, "
                                    "not '%s'",
                                    optarg);
+            s.repeat = (unsigned)number;
             break;
         case 'o':
             dir = optarg;
             break;
         case 'R':
-            if ((suites.rounds = (unsigned)parse_count(optarg, 64)) == 0)
+            if (option_number(optarg, 0, 1, 64, &number) != 0)
                 return usage_error("--rounds needs a count from 1 to 64, "
                                    "not '%s'",
                                    optarg);
+            suites.rounds = (unsigned)number;
             break;
         case 'N':
             suites.plots = 0;

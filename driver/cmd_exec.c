@@ -33,6 +33,7 @@
 #include "commands.h"
 #include "exec_summary.h"
 #include "heaplab/registry.h"
+#include "preload_launch.h"
 #include "select.h"
 
 static const char EXEC_USAGE[] =
@@ -151,44 +152,17 @@ static int parse_options(int argc, char **argv, struct exec_settings *s)
     return -1; /* go on */
 }
 
-/* lib/libheaplab-NAME.so in the folder above bin/heaplab's.  quiet: no
- * message when it is missing. */
+/* lib/libheaplab-NAME.so beside bin/; quiet: no message when missing. */
 static int find_library(const char *backend, char *path, size_t size,
                         int quiet)
 {
-    char self[PATH_MAX];
-    ssize_t length = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (length <= 0) {
-        fprintf(stderr, "heaplab exec: cannot read /proc/self/exe: %s\n",
-                strerror(errno));
+    char file[128];
+    if ((size_t)snprintf(file, sizeof file, "libheaplab-%s.so", backend) >=
+        sizeof file) {
+        fprintf(stderr, "heaplab exec: %s: no such backend\n", backend);
         return -1;
     }
-    self[length] = '\0';
-    for (int up = 0; up < 2; up++) { /* .../bin/heaplab -> ... */
-        char *slash = strrchr(self, '/');
-        if (slash != NULL)
-            *slash = '\0';
-    }
-    if ((size_t)snprintf(path, size, "%s/lib/libheaplab-%s.so", self,
-                         backend) >= size) {
-        fprintf(stderr, "heaplab exec: %s: path too long\n", self);
-        return -1;
-    }
-    if (access(path, R_OK) != 0) {
-        if (quiet)
-            return -1;
-        fprintf(stderr, "heaplab exec: %s: %s (run 'make' to build it)\n",
-                path, strerror(errno));
-        return -1;
-    }
-    if (strpbrk(path, " :") != NULL) {
-        fprintf(stderr,
-                "heaplab exec: %s: LD_PRELOAD cannot name a path with a "
-                "space or ':' in it\n",
-                path);
-        return -1;
-    }
-    return 0;
+    return preload_library_path("heaplab exec", file, path, size, quiet);
 }
 
 /* --- one run ------------------------------------------------------------- */
@@ -395,27 +369,6 @@ static int close_report(const struct exec_settings *s, FILE *out)
     return 0;
 }
 
-/* Exits as the command did: by its signal, or with its status. */
-static int exit_like(int status)
-{
-    if (WIFEXITED(status))
-        return WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) {
-        int signal_number = WTERMSIG(status);
-        struct rlimit no_core = {0, 0};
-        setrlimit(RLIMIT_CORE, &no_core); /* the program already dumped */
-        fflush(NULL);
-        signal(signal_number, SIG_DFL);
-        sigset_t set;
-        sigemptyset(&set);
-        sigaddset(&set, signal_number);
-        sigprocmask(SIG_UNBLOCK, &set, NULL);
-        raise(signal_number);
-        return 128 + signal_number;
-    }
-    return 2;
-}
-
 /* --- the two modes ------------------------------------------------------- */
 
 static int exec_one(const struct exec_settings *s, char **command)
@@ -434,7 +387,7 @@ static int exec_one(const struct exec_settings *s, char **command)
             WEXITSTATUS(run.status) == 0)
             return 2;
     }
-    return exit_like(run.status);
+    return preload_exit_like(run.status);
 }
 
 /*

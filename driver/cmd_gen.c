@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "gen.h"
+#include "option_values.h"
 #include "trace.h"
 
 static const char GEN_USAGE[] =
@@ -65,28 +66,6 @@ static int usage_error(const char *format, const char *detail)
     return 2;
 }
 
-/* A whole number from low to high, decimal (or 0x-hex with hex set). */
-static int parse_number(const char *text, int hex, uint64_t low, uint64_t high,
-                        uint64_t *value)
-{
-    int base = 10;
-    if (hex && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
-        base = 16;
-        text += 2;
-    }
-    if ((base == 10 && (*text < '0' || *text > '9')) ||
-        (base == 16 && strchr("0123456789abcdefABCDEF", *text) == NULL) ||
-        *text == '\0')
-        return -1; /* also refuses the signs and blanks strtoull skips */
-    char *end;
-    errno = 0;
-    unsigned long long parsed = strtoull(text, &end, base);
-    if (errno != 0 || *end != '\0' || parsed < low || parsed > high)
-        return -1;
-    *value = parsed;
-    return 0;
-}
-
 static void list_patterns(void)
 {
     for (size_t i = 0; i < gen_pattern_count(); i++) {
@@ -120,7 +99,7 @@ static int parse_options(int argc, char **argv, struct gen_settings *s)
         uint64_t n;
         switch (c) {
         case 'n':
-            if (parse_number(optarg, 0, 1, GEN_MAX_COUNT, &n) != 0)
+            if (option_number(optarg, 0, 1, GEN_MAX_COUNT, &n) != 0)
                 return usage_error("--count needs a number from 1 to "
                                    "10000000, not '%s'",
                                    optarg);
@@ -128,7 +107,7 @@ static int parse_options(int argc, char **argv, struct gen_settings *s)
             break;
         case 's':
         case 'm':
-            if (parse_number(optarg, 0, 1, GEN_MAX_SIZE, &n) != 0)
+            if (option_number(optarg, 0, 1, GEN_MAX_SIZE, &n) != 0)
                 return usage_error(c == 's' ? "--size needs a number of "
                                               "bytes from 1 to 4294967296, "
                                               "not '%s'"
@@ -140,7 +119,7 @@ static int parse_options(int argc, char **argv, struct gen_settings *s)
             *(c == 's' ? &s->size_given : &s->max_size_given) = 1;
             break;
         case OPTION_SEED:
-            if (parse_number(optarg, 1, 0, UINT64_MAX, &n) != 0)
+            if (option_number(optarg, 1, 0, UINT64_MAX, &n) != 0)
                 return usage_error("--seed needs a number from 0 to 2^64-1 "
                                    "(decimal or 0x-hex), not '%s'",
                                    optarg);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "batch.h"
 #include "commands.h"
 #include "grade.h"
+#include "option_values.h"
 #include "results.h"
 #include "rubric.h"
 #include "text.h"
@@ -99,7 +101,7 @@ static int parse_options(int argc, char **argv, struct grade_settings *s)
     optind = 1;
     opterr = 0;
     int c;
-    char *end;
+    uint64_t number;
     while ((c = getopt_long(argc, argv, ":r:qb:j:o:h", options, NULL)) != -1) {
         switch (c) {
         case 'r':
@@ -127,13 +129,11 @@ static int parse_options(int argc, char **argv, struct grade_settings *s)
             s->batch = optarg;
             break;
         case 'j':
-            errno = 0;
-            s->jobs = strtol(optarg, &end, 10);
-            if (errno != 0 || end == optarg || *end != '\0' || s->jobs < 1 ||
-                s->jobs > 1024)
+            if (option_number(optarg, 0, 1, 1024, &number) != 0)
                 return usage_error("--jobs needs a count from 1 to 1024, "
                                    "not '%s'",
                                    optarg);
+            s->jobs = (long)number;
             break;
         case CSV:
             s->csv = optarg;

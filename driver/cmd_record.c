@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "preload_launch.h"
 #include "preload/record_log.h"
 #include "recording.h"
 #include "trace.h"
@@ -67,7 +68,7 @@ static const char RECORD_USAGE[] =
     "the same signal); 126 or 127 when COMMAND cannot be run; 2 for a usage\n"
     "error, or when COMMAND succeeded but no trace could be written.\n";
 
-static const char LIBRARY_PATH[] = "lib/libheaplab-record.so";
+static const char LIBRARY_FILE[] = "libheaplab-record.so";
 
 struct record_settings {
     const char *output;
@@ -121,41 +122,6 @@ static int parse_options(int argc, char **argv, struct record_settings *s)
     if (optind == argc)
         return usage_error("missing COMMAND", "");
     return -1; /* go on */
-}
-
-/* lib/libheaplab-record.so in the folder above bin/heaplab's. */
-static int find_library(char *path, size_t size)
-{
-    char self[PATH_MAX];
-    ssize_t length = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (length <= 0) {
-        fprintf(stderr, "heaplab record: cannot read /proc/self/exe: %s\n",
-                strerror(errno));
-        return -1;
-    }
-    self[length] = '\0';
-    for (int up = 0; up < 2; up++) { /* .../bin/heaplab -> ... */
-        char *slash = strrchr(self, '/');
-        if (slash == NULL)
-            break;
-        *slash = '\0';
-    }
-    if ((size_t)snprintf(path, size, "%s/%s", self, LIBRARY_PATH) >= size)
-        return -1;
-    if (access(path, R_OK) != 0) {
-        fprintf(stderr,
-                "heaplab record: %s: %s (run 'make' to build it)\n", path,
-                strerror(errno));
-        return -1;
-    }
-    if (strpbrk(path, " :") != NULL) {
-        fprintf(stderr,
-                "heaplab record: %s: LD_PRELOAD cannot name a path with a "
-                "space or ':' in it\n",
-                path);
-        return -1;
-    }
-    return 0;
 }
 
 /* --- running the command ------------------------------------------------- */
@@ -355,27 +321,6 @@ static int convert_logs(const char *dir, pid_t top,
     return top_status;
 }
 
-/* Exits as the command did: by its signal, or with its status. */
-static int exit_like(int status)
-{
-    if (WIFEXITED(status))
-        return WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) {
-        int signal_number = WTERMSIG(status);
-        struct rlimit no_core = {0, 0};
-        setrlimit(RLIMIT_CORE, &no_core); /* the program already dumped */
-        fflush(NULL);
-        signal(signal_number, SIG_DFL);
-        sigset_t set;
-        sigemptyset(&set);
-        sigaddset(&set, signal_number);
-        sigprocmask(SIG_UNBLOCK, &set, NULL);
-        raise(signal_number);
-        return 128 + signal_number;
-    }
-    return 2;
-}
-
 int cmd_record(int argc, char **argv)
 {
     struct record_settings s = {0};
@@ -385,7 +330,8 @@ int cmd_record(int argc, char **argv)
     char **command = argv + optind;
 
     char library[PATH_MAX];
-    if (find_library(library, sizeof library) != 0)
+    if (preload_library_path("heaplab record", LIBRARY_FILE, library,
+                             sizeof library, 0) != 0)
         return 2;
     const char *tmp = getenv("TMPDIR");
     char dir[PATH_MAX];
@@ -417,6 +363,6 @@ int cmd_record(int argc, char **argv)
 
     if (status < 0)
         return exit_code;
-    int code = exit_like(status);
+    int code = preload_exit_like(status);
     return written != 0 && code == 0 ? 2 : code;
 }

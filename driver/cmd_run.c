@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "heaplab/registry.h"
 #include "measure.h"
+#include "option_values.h"
 #include "plot_run.h"
 #include "report.h"
 #include "runner.h"
@@ -92,17 +93,6 @@ static int usage_error(const char *format, const char *detail)
     return 2;
 }
 
-/* Parses a positive whole number; -1 when it is not one. */
-static long parse_count(const char *text)
-{
-    char *end;
-    errno = 0;
-    long value = strtol(text, &end, 10);
-    if (errno != 0 || end == text || *end != '\0' || value <= 0)
-        return -1;
-    return value;
-}
-
 static int parse_format(const char *text, enum output_format *format)
 {
     if (strcmp(text, "table") == 0)
@@ -143,8 +133,7 @@ static int parse_options(int argc, char **argv, struct run_settings *s)
     int c;
     while ((c = getopt_long(argc, argv, ":a:f:o:r:c::t:vh", options, NULL)) !=
            -1) {
-        long n;
-        char *end;
+        uint64_t n;
         switch (c) {
         case 'a':
             s->allocators = optarg;
@@ -160,7 +149,7 @@ static int parse_options(int argc, char **argv, struct run_settings *s)
             s->output_path = optarg;
             break;
         case 'r':
-            if ((n = parse_count(optarg)) < 0 || n > 100000)
+            if (option_number(optarg, 0, 1, 100000, &n) != 0)
                 return usage_error("--repeat needs a count from 1 to 100000, "
                                    "not '%s'",
                                    optarg);
@@ -170,18 +159,15 @@ static int parse_options(int argc, char **argv, struct run_settings *s)
             s->replay.no_timing = 1;
             break;
         case 'c':
-            n = optarg != NULL ? parse_count(optarg) : 1;
-            if (n < 0 || n > UINT_MAX)
+            n = 1;
+            if (optarg != NULL && option_number(optarg, 0, 1, UINT_MAX, &n) != 0)
                 return usage_error("--check-heap=N needs a positive count, "
                                    "not '%s'",
                                    optarg);
             s->replay.check_heap_every = (unsigned)n;
             break;
         case 't':
-            errno = 0;
-            s->limits.timeout_seconds = strtod(optarg, &end);
-            if (errno != 0 || end == optarg || *end != '\0' ||
-                !(s->limits.timeout_seconds > 0))
+            if (option_seconds(optarg, &s->limits.timeout_seconds) != 0)
                 return usage_error("--timeout needs a positive number of "
                                    "seconds, not '%s'",
                                    optarg);
@@ -192,7 +178,7 @@ static int parse_options(int argc, char **argv, struct run_settings *s)
         case 'S':
             if (strcmp(optarg, "worst") == 0) {
                 s->replay.stop_at_worst = 1;
-            } else if ((n = parse_count(optarg)) > 0 && n <= UINT32_MAX) {
+            } else if (option_number(optarg, 0, 1, UINT32_MAX, &n) == 0) {
                 s->replay.stop_at_line = (uint32_t)n;
             } else {
                 return usage_error("--stop-at needs a trace line number or "
@@ -227,7 +213,7 @@ static int parse_options(int argc, char **argv, struct run_settings *s)
             s->plot.trace = optarg;
             break;
         case 'H':
-            if ((n = parse_count(optarg)) < 0)
+            if (option_number(optarg, 0, 1, UINT64_MAX, &n) != 0)
                 return usage_error("--heapmap-op needs a positive op "
                                    "number, not '%s'",
                                    optarg);

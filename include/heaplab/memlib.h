@@ -87,10 +87,14 @@ int mem_init(size_t reserve);
 void mem_reset(void);
 
 /*
- * Like mem_reset, but the heap's pages stay resident (inaccessible until
- * the break grows over them again, their old contents kept): for repeated
- * timed replays, which should pay for the system calls a real process
- * makes, not for page faults a long-running process would not take.
+ * Like mem_reset, but the heap's pages stay resident and accessible (their
+ * old contents kept; zeroed when the break grows over them again): for
+ * the timed replays after a checked one, which pay for the zeroing the
+ * kernel does for fresh pages but neither for page faults a long-running
+ * process would not take nor for the guard past the break (mprotect calls
+ * that flush every CPU's TLB).  Until the next mem_reset, a write past the
+ * break into those pages does not fault: the checked replay, on a reset
+ * heap, is the one that catches it.
  */
 void mem_rewind(void);
 
