@@ -606,10 +606,7 @@ void replay_run(const struct allocator *a, const struct trace *t,
                      " (in the second run of this trace in one process: "
                      "init() does not reset all state)");
     }
-    result->util = NAN;
-    result->ops_per_sec = NAN;
-    result->ops_per_sec_spread = NAN;
-    result->instructions_per_op = NAN;
+    run_result_no_figures(result);
     if (rc >= 0) { /* passed, or stopped where asked */
         struct mem_stats stats;
         mem_get_stats(&stats);

@@ -7,6 +7,7 @@
 #ifndef HEAPLAB_REPLAY_H
 #define HEAPLAB_REPLAY_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,6 +47,10 @@ enum fault {
     FAULT_TIMEOUT        /* no result in time */
 };
 
+/* The timed replay's samples, in the order they were taken, are cut into
+ * this many consecutive parts; the spread compares their medians. */
+enum { TIMED_PARTS = 5 }; /* odd: the median is one of them */
+
 struct run_result {
     enum run_status status;
     int weight;              /* the trace's weight (enum trace_weight) */
@@ -56,7 +61,10 @@ struct run_result {
     int syscalls_counted;    /* 0 for libc, whose calls memlib cannot see */
     double util;             /* peak_payload / peak_footprint; NAN: n/a */
     double ops_per_sec;      /* median of the timed replays; NAN: n/a */
-    double ops_per_sec_spread; /* (max - min) / median of the samples */
+    double ops_per_sec_spread; /* (max - min) / median of the parts'
+                                  throughputs (timed.c); NAN: n/a */
+    double part_seconds[TIMED_PARTS]; /* each part's median pass, in
+                                         seconds; NAN: n/a */
     unsigned samples;        /* timed replays behind ops_per_sec */
     double instructions_per_op; /* --measure instructions; NAN: n/a */
     uint64_t worst_frag_op;  /* op index where footprint - payload peaked */
@@ -64,6 +72,16 @@ struct run_result {
     int fault;               /* enum fault */
     char message[RUN_MESSAGE_MAX];
 };
+
+/* Sets every figure of r (utilization, throughput, its spread and parts,
+ * instructions per op) to NAN: not measured. */
+static inline void run_result_no_figures(struct run_result *r)
+{
+    r->util = r->ops_per_sec = r->ops_per_sec_spread = NAN;
+    r->instructions_per_op = NAN;
+    for (int p = 0; p < TIMED_PARTS; p++)
+        r->part_seconds[p] = NAN;
+}
 
 struct timeline_request; /* timeline.h */
 

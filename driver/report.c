@@ -62,11 +62,29 @@ size_t report_failures(const struct report *report)
     return failures;
 }
 
+static int compare_doubles(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+/* (max - min) / median of the suite's throughput in each part. */
+static double parts_spread(const double seconds[TIMED_PARTS])
+{
+    double sorted[TIMED_PARTS];
+    for (int p = 0; p < TIMED_PARTS; p++)
+        sorted[p] = 1 / seconds[p]; /* the ops are the same in each */
+    qsort(sorted, TIMED_PARTS, sizeof *sorted, compare_doubles);
+    double middle = sorted[TIMED_PARTS / 2]; /* TIMED_PARTS is odd */
+    return (sorted[TIMED_PARTS - 1] - sorted[0]) / middle;
+}
+
 void report_summarize(const struct report *report, const char *allocator,
                       struct report_summary *s)
 {
     memset(s, 0, sizeof *s);
-    double util_sum = 0, spread_seconds = 0;
+    double util_sum = 0, part_seconds[TIMED_PARTS] = {0};
+    int parts = 1; /* every timed run has its parts */
     for (size_t i = 0; i < report->count; i++) {
         const struct report_row *row = &report->rows[i];
         if (strcmp(row->allocator, allocator) != 0)
@@ -84,9 +102,10 @@ void report_summarize(const struct report *report, const char *allocator,
         if (!isnan(r->ops_per_sec) && r->ops_per_sec > 0) {
             s->timed_ops += (double)r->ops;
             s->total_seconds += (double)r->ops / r->ops_per_sec;
-            if (!isnan(r->ops_per_sec_spread))
-                spread_seconds +=
-                    r->ops_per_sec_spread * (double)r->ops / r->ops_per_sec;
+            for (int p = 0; p < TIMED_PARTS; p++) {
+                parts &= r->part_seconds[p] > 0; /* false for NAN too */
+                part_seconds[p] += r->part_seconds[p];
+            }
         }
         if (r->instructions_per_op > 0) {
             s->counted_ops += (double)r->ops;
@@ -96,8 +115,9 @@ void report_summarize(const struct report *report, const char *allocator,
     s->mean_util = s->util_runs ? util_sum / (double)s->util_runs : NAN;
     s->ops_per_sec =
         s->total_seconds > 0 ? s->timed_ops / s->total_seconds : NAN;
-    s->ops_per_sec_spread =
-        s->total_seconds > 0 ? spread_seconds / s->total_seconds : NAN;
+    s->ops_per_sec_spread = s->total_seconds > 0 && parts
+                                ? parts_spread(part_seconds)
+                                : NAN;
     s->instructions_per_op =
         s->counted_ops > 0 ? s->instructions / s->counted_ops : NAN;
 }
@@ -327,6 +347,14 @@ void report_json(FILE *out, const struct report *report)
                 (unsigned long long)r->peak_footprint);
         json_number(out, "ops_per_sec", r->ops_per_sec, "%.1f");
         json_number(out, "ops_per_sec_spread", r->ops_per_sec_spread, "%.4f");
+        fputs(", \"part_seconds\": ", out);
+        if (r->part_seconds[0] > 0) { /* NAN, or 0 from an old record */
+            for (int p = 0; p < TIMED_PARTS; p++)
+                fprintf(out, "%s%.9g", p ? ", " : "[", r->part_seconds[p]);
+            fputc(']', out);
+        } else {
+            fputs("null", out);
+        }
         json_number(out, "instructions_per_op",
                     r->instructions_per_op > 0 ? r->instructions_per_op : NAN,
                     "%.2f");

@@ -43,8 +43,10 @@ struct report_summary {
     double timed_ops;     /* over passed runs with a throughput */
     double total_seconds;
     double ops_per_sec;   /* timed_ops / total_seconds; NAN */
-    double ops_per_sec_spread; /* of the total: sum over the traces of
-                                  (max - min) / sum of the medians; NAN */
+    double ops_per_sec_spread; /* of the total: the suite's time in each
+                                  part (the sum over the traces of their
+                                  part_seconds), (max - min) / median;
+                                  NAN when a run has no parts */
     double counted_ops;   /* over passed runs with an instruction count */
     double instructions;
     double instructions_per_op; /* instructions / counted_ops; NAN */

@@ -321,8 +321,7 @@ void runner_run(const struct allocator *a, const struct trace *t,
                 struct run_result *result, struct run_output *output)
 {
     memset(result, 0, sizeof *result);
-    result->util = result->ops_per_sec = result->ops_per_sec_spread = NAN;
-    result->instructions_per_op = NAN;
+    run_result_no_figures(result);
     struct collector c = {.keep = limits->output_keep};
     c.output.text = malloc(c.keep + 1);
     int result_pipe[2] = {-1, -1}, output_pipe[2] = {-1, -1};

@@ -24,8 +24,13 @@
  *      samples over enough time that a short burst of other work on the
  *      machine moves few of them.
  *   5. Median.  The figure is the median sample, which a minority of
- *      disturbed samples cannot move; the spread (max - min) / median is
- *      reported beside it.
+ *      disturbed samples cannot move.  Beside it, the spread: the samples,
+ *      in the order they were taken, are cut into TIMED_PARTS (5)
+ *      consecutive parts, and the spread is (max - min) / median of the
+ *      parts' medians -- what five runs, each a fifth as long, would have
+ *      shown, the measure the figure is held to between separate runs.
+ *      (The samples' own max - min says only that one sample met an
+ *      interrupt.)
  *
  * Every pass is timed by the thread's CPU clock (CLOCK_THREAD_CPUTIME_ID):
  * time spent waiting for a CPU while another program runs does not count,
@@ -135,6 +140,42 @@ static int compare_doubles(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
+/* The median of n sorted values (n > 0). */
+static double sorted_median(const double *v, unsigned n)
+{
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/*
+ * Step 5's spread: the samples, in the order they were taken, cut into
+ * TIMED_PARTS consecutive parts of (nearly) equal length; each part's
+ * median goes to r->part_seconds, and the spread is (max - min) / median
+ * of the parts' throughputs: what TIMED_PARTS runs, each a fifth as long,
+ * would have shown.  With fewer samples than parts: NAN.  Reorders
+ * samples.
+ */
+static void spread_over_parts(double *samples, unsigned n,
+                              struct run_result *r)
+{
+    r->ops_per_sec_spread = NAN;
+    for (unsigned p = 0; p < TIMED_PARTS; p++)
+        r->part_seconds[p] = NAN;
+    if (n < TIMED_PARTS)
+        return;
+    double rates[TIMED_PARTS]; /* passes per second */
+    for (unsigned p = 0; p < TIMED_PARTS; p++) {
+        unsigned from = n * p / TIMED_PARTS, to = n * (p + 1) / TIMED_PARTS;
+        qsort(samples + from, to - from, sizeof *samples, compare_doubles);
+        r->part_seconds[p] = sorted_median(samples + from, to - from);
+        if (!(r->part_seconds[p] > 0))
+            return; /* an empty trace: no spread */
+        rates[p] = 1 / r->part_seconds[p];
+    }
+    qsort(rates, TIMED_PARTS, sizeof *rates, compare_doubles);
+    r->ops_per_sec_spread =
+        (rates[TIMED_PARTS - 1] - rates[0]) / rates[TIMED_PARTS / 2];
+}
+
 /* Context switches of this thread so far, voluntary or not. */
 static long context_switches(void)
 {
@@ -230,13 +271,12 @@ void timed_replay(const struct allocator *a, const struct trace *t,
     if (pinned)
         sched_setaffinity(0, sizeof before, &before);
     if (n > 0) { /* step 5 */
+        spread_over_parts(samples, (unsigned)n, r);
         qsort(samples, (size_t)n, sizeof *samples, compare_doubles);
-        double median = n % 2 ? samples[n / 2]
-                              : (samples[n / 2 - 1] + samples[n / 2]) / 2;
+        double median = sorted_median(samples, (unsigned)n);
         if (median <= 0)
             median = 1e-9; /* an empty trace: any positive time */
         r->ops_per_sec = (double)t->num_ops / median;
-        r->ops_per_sec_spread = (samples[n - 1] - samples[0]) / median;
         r->samples = (unsigned)n;
     }
     pages_free(samples, max * sizeof *samples);

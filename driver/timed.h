@@ -16,9 +16,11 @@
 /*
  * Measures a's throughput on t: warm-up, then samples of whole passes on
  * a rewound heap, each pass timed by the thread's CPU clock.  Fills
- * r->ops_per_sec (the median sample), r->ops_per_sec_spread ((max - min) /
- * median) and r->samples; leaves them NAN / 0 when a pass fails (init
- * failed, or the backend returned NULL).  options->repeat fixes the number
+ * r->ops_per_sec (the median sample), r->part_seconds and
+ * r->ops_per_sec_spread (the samples cut into TIMED_PARTS consecutive
+ * parts: (max - min) / median of their throughputs) and r->samples;
+ * leaves them NAN / 0 when a pass fails (init failed, or the backend
+ * returned NULL).  options->repeat fixes the number
  * of samples (one pass each); 0 means the adaptive method of timed.c.
  */
 void timed_replay(const struct allocator *a, const struct trace *t,

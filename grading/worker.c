@@ -208,7 +208,7 @@ static void refuse(const struct trace *t, const char *why)
 {
     struct run_result r = {
         .status = RUN_ERROR, .weight = t->weight, .ops = t->num_ops};
-    r.util = r.ops_per_sec = r.ops_per_sec_spread = NAN;
+    run_result_no_figures(&r);
     snprintf(r.message, sizeof r.message, "%s: %s", t->path, why);
     struct run_output none = {.text = NULL};
     write_result(&r, &none);

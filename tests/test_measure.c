@@ -36,6 +36,7 @@ enum { LOOP_BLOCKS = 100 };
 
 static struct {
     unsigned iterations; /* malloc spins this many times */
+    unsigned slow_down;  /* ... and init adds this many more */
     unsigned long mallocs, frees;
     int fail_init, return_null;
 } loop;
@@ -44,6 +45,7 @@ static _Alignas(16) char loop_block[16];
 
 static int loop_init(void)
 {
+    loop.iterations += loop.slow_down;
     return loop.fail_init ? -1 : 0;
 }
 
@@ -98,15 +100,49 @@ START_TEST(test_timed_replay_takes_its_samples)
     timed_replay(&loop_allocator, &t, &options, &r);
     ck_assert_uint_eq(r.samples, 3);
     ck_assert(isfinite(r.ops_per_sec) && r.ops_per_sec > 0);
-    ck_assert(r.ops_per_sec_spread >= 0);
+    /* fewer samples than parts: no spread */
+    ck_assert(isnan(r.ops_per_sec_spread));
+    ck_assert(isnan(r.part_seconds[0]));
     /* one warm-up pass, then the 3: every malloc freed by the trace */
     ck_assert_uint_eq(loop.mallocs, 4 * LOOP_BLOCKS);
     ck_assert_uint_eq(loop.frees, 4 * LOOP_BLOCKS);
 
-    /* Adaptive: at least 15 samples. */
+    /* Adaptive: at least 15 samples, so every part has its median. */
     options.repeat = 0;
     timed_replay(&loop_allocator, &t, &options, &r);
     ck_assert_uint_ge(r.samples, 15);
+    double lo = INFINITY, hi = 0;
+    for (int p = 0; p < TIMED_PARTS; p++) {
+        ck_assert(r.part_seconds[p] > 0);
+        lo = fmin(lo, 1 / r.part_seconds[p]);
+        hi = fmax(hi, 1 / r.part_seconds[p]);
+    }
+    /* the spread is the parts' (max - min) over their median, so it lies
+     * between (max - min) / max and (max - min) / min */
+    ck_assert(isfinite(r.ops_per_sec_spread));
+    ck_assert(r.ops_per_sec_spread >= (hi - lo) / hi - 1e-12);
+    ck_assert(r.ops_per_sec_spread <= (hi - lo) / lo + 1e-12);
+    trace_free(&t);
+}
+END_TEST
+
+/* The parts follow the order the samples were taken in: a backend that
+ * gets slower with every pass has slower parts one after the other. */
+START_TEST(test_timed_parts_in_time_order)
+{
+    struct trace t;
+    make_trace(&t, 1);
+    memset(&loop, 0, sizeof loop);
+    loop.slow_down = 2000; /* each pass ~0.2 ms slower than the last */
+    struct replay_options options = {.repeat = 25};
+    struct run_result r = {.ops_per_sec = NAN};
+    timed_replay(&loop_allocator, &t, &options, &r);
+    ck_assert_uint_eq(r.samples, 25);
+    ck_assert(r.part_seconds[0] < r.part_seconds[2]);
+    ck_assert(r.part_seconds[2] < r.part_seconds[4]);
+    /* the spread is that of the parts: the last part's passes spin about
+     * 6 times as long as the first's, so it is far above any noise */
+    ck_assert(r.ops_per_sec_spread > 1);
     trace_free(&t);
 }
 END_TEST
@@ -158,23 +194,34 @@ END_TEST
 
 START_TEST(test_suite_spread_weighs_by_time)
 {
-    /* Trace x: 1000 ops at 1000 ops/s (1 s), spread 10%; trace y: 1000 ops
-     * at 500 ops/s (2 s), spread 40%.  The total's spread is the sum of
-     * (max - min) over the sum of the medians: (0.1 + 0.8) / 3 s. */
+    /* Trace x: 1000 ops, about 1 s; trace y: 1000 ops, about 2 s.  The
+     * suite's time in each of the five parts is the sum of the traces':
+     * 3, 3.1, 2.9, 3, 3.2 s, so its throughputs are 2000 / those, and the
+     * spread is (max - min) / median of them. */
     struct report report = {0};
     struct run_result x = {.status = RUN_OK, .ops = 1000, .util = NAN,
-                           .ops_per_sec = 1000, .ops_per_sec_spread = 0.1,
+                           .ops_per_sec = 1000, .ops_per_sec_spread = 0.2,
+                           .part_seconds = {1, 1.1, 0.9, 1, 1},
                            .instructions_per_op = NAN};
     struct run_result y = x;
     y.ops_per_sec = 500;
-    y.ops_per_sec_spread = 0.4;
+    double y_parts[TIMED_PARTS] = {2, 2, 2, 2, 2.2};
+    memcpy(y.part_seconds, y_parts, sizeof y_parts);
     ck_assert_int_eq(report_add(&report, "b", "b", "x", &x), 0);
     ck_assert_int_eq(report_add(&report, "b", "b", "y", &y), 0);
     struct report_summary s;
     report_summarize(&report, "b", &s);
     ck_assert_double_eq_tol(s.ops_per_sec, 2000.0 / 3, 1e-9);
-    ck_assert_double_eq_tol(s.ops_per_sec_spread, 0.9 / 3, 1e-12);
+    ck_assert_double_eq_tol(s.ops_per_sec_spread,
+                            (1 / 2.9 - 1 / 3.2) / (1 / 3.0), 1e-12);
     ck_assert(isnan(s.instructions_per_op));
+
+    /* A run without parts (fewer samples than parts): no spread. */
+    struct run_result z = x;
+    z.part_seconds[2] = NAN;
+    ck_assert_int_eq(report_add(&report, "b", "b", "z", &z), 0);
+    report_summarize(&report, "b", &s);
+    ck_assert(isnan(s.ops_per_sec_spread));
     report_free(&report);
 }
 END_TEST
@@ -300,6 +347,7 @@ static Suite *measure_suite(void)
     tcase_add_test(tc, test_failing_pass_gives_no_figure);
     tcase_add_test(tc, test_pinning_leaves_one_cpu);
     tcase_add_test(tc, test_suite_spread_weighs_by_time);
+    tcase_add_test(tc, test_timed_parts_in_time_order);
     tcase_add_test(tc, test_registry_takes_backends_found_at_run_time);
     tcase_add_test(tc, test_callgrind_counts_the_backend_not_the_driver);
     tcase_add_test(tc, test_perf_counts_the_loop);
