@@ -10,8 +10,11 @@
  * and free pushes onto it: O(1), whatever the heap holds.  One pool per
  * size class, requests routed to the smallest class that holds them; large
  * requests get a mapping of their own, as in the mmap backend.  This is
- * also the appendix's "segregated data" (segdata): the class is found from
- * a header in the block's own page; segmeta.c moves that header out.
+ * the textbook's simple segregated storage, with slabs and a used bit per
+ * block.  segdata.c is the appendix's "segregated data", the same idea
+ * engineered for speed (no used bits, a heap that grows many pages at a
+ * time, large blocks as runs of pages); segmeta.c moves the page's header
+ * out into a table.
  *
  * Layout.  The heap is a row of slabs of SLAB bytes (one page), each
  * SLAB-aligned (the heap starts on a page), so free finds a block's slab by

@@ -30,6 +30,7 @@ extern const struct allocator dlist_worst_allocator;
 extern const struct allocator bitmap_allocator;
 extern const struct allocator pool_allocator;
 extern const struct allocator simple_allocator;
+extern const struct allocator segdata_allocator;
 extern const struct allocator segmeta_allocator;
 extern const struct allocator hybrid_allocator;
 
@@ -61,6 +62,7 @@ static const struct registry_entry {
     {&pool_allocator, REGISTRY_OTHER, MEMORY_MEMLIB},
     {&simple_allocator, REGISTRY_OTHER, MEMORY_OWN},
     {&hybrid_allocator, REGISTRY_OTHER, MEMORY_MEMLIB}, /* lab 4's */
+    {&segdata_allocator, REGISTRY_APPENDIX, MEMORY_MEMLIB},
     {&segmeta_allocator, REGISTRY_APPENDIX, MEMORY_MEMLIB},
 };
 
