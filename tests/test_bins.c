@@ -21,6 +21,7 @@
 
 #include "heaplab/allocator.h"
 #include "heaplab/memlib.h"
+#include "rng.h" /* splitmix64: the same numbers on every machine */
 #include "suites.h"
 
 extern const struct allocator bins_allocator;
@@ -525,18 +526,9 @@ START_TEST(test_double_free_aborts)
 }
 END_TEST
 
-/* splitmix64: a deterministic PRNG, the same sequence on every machine. */
-static uint64_t next_random(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15u);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
-}
-
 static size_t random_size(uint64_t *state)
 {
-    uint64_t r = next_random(state);
+    uint64_t r = splitmix64(state);
     switch (r % 10) {
     case 0: return 1025 + (r >> 8) % 20000;  /* large: the large bins */
     case 1: case 2: return 257 + (r >> 8) % 768;
@@ -555,13 +547,13 @@ START_TEST(test_random_operations_keep_heap_consistent)
     memset(pointers, 0, sizeof pointers);
 
     for (unsigned op = 0; op < OPERATIONS; op++) {
-        size_t slot = next_random(&state) % SLOTS;
+        size_t slot = splitmix64(&state) % SLOTS;
         if (pointers[slot] == NULL) {
             sizes[slot] = random_size(&state);
             seeds[slot] = op;
             pointers[slot] = must_malloc(sizes[slot]);
             fill(pointers[slot], sizes[slot], op);
-        } else if (next_random(&state) % 2 == 0) {
+        } else if (splitmix64(&state) % 2 == 0) {
             ck_assert_msg(intact(pointers[slot], sizes[slot], seeds[slot]),
                           "op %u: slot %zu corrupted", op, slot);
             bins_allocator.free(pointers[slot]);

@@ -23,6 +23,7 @@
 
 #include "heaplab/allocator.h"
 #include "heaplab/memlib.h"
+#include "rng.h" /* splitmix64: the same numbers on every machine */
 #include "suites.h"
 
 extern const struct allocator segdata_allocator;
@@ -426,17 +427,9 @@ START_TEST(test_double_free_of_a_run_aborts)
 }
 END_TEST
 
-static uint64_t next_random(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15u);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
-}
-
 static size_t random_size(uint64_t *state)
 {
-    uint64_t r = next_random(state);
+    uint64_t r = splitmix64(state);
     switch (r % 10) {
     case 0: return 2033 + (r >> 8) % 30000;   /* large: a run */
     case 1: case 2: return 257 + (r >> 8) % 1776;
@@ -453,12 +446,12 @@ START_TEST(test_random_operations_keep_heap_consistent)
     start_run();
     memset(pointers, 0, sizeof pointers);
     for (unsigned op = 0; op < OPERATIONS; op++) {
-        size_t slot = next_random(&state) % SLOTS;
+        size_t slot = splitmix64(&state) % SLOTS;
         if (pointers[slot] == NULL) {
             sizes[slot] = random_size(&state);
             pointers[slot] = (unsigned char *)must_malloc(sizes[slot]);
             memset(pointers[slot], (int)slot, sizes[slot]);
-        } else if (next_random(&state) % 2 == 0) {
+        } else if (splitmix64(&state) % 2 == 0) {
             for (size_t i = 0; i < sizes[slot]; i += 97)
                 ck_assert_uint_eq(pointers[slot][i], (unsigned char)slot);
             backend->free(pointers[slot]);
