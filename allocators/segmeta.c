@@ -3,10 +3,11 @@
  * classes with no header at all; what the allocator knows about a block
  * lives in pages of its own, apart from the data.
  *
- * Where it stands.  pool ("segregated data") already gives up splitting,
- * coalescing and the per-block header: each page holds blocks of one size
- * class and starts with a header that names the class, so free finds the
- * class from the page.  segmeta moves that header out of the data too.  A
+ * Where it stands.  segdata ("segregated data", segdata.c) already gives
+ * up splitting, coalescing and the per-block header: each page holds
+ * blocks of one size class and starts with a header that names the class,
+ * so free finds the class from the page.  segmeta moves that header out of
+ * the data too.  A
  * page table, one 32-bit entry per heap page, lives in a mapping of its
  * own; free finds a block's class with one shift and one load:
  *
@@ -58,7 +59,8 @@
  * and gets most of that memory back; which one is better depends on the
  * program: many small blocks of few sizes favour segmeta, sizes that come
  * and go favour bins.  And the metadata apart costs a cache miss of its
- * own on free, where pool's header shares the page the program just used.
+ * own on free, where segdata's header shares the page the program just
+ * used.
  *
  *   data page of class 64:  | block | block | ... | block |   (64 x 64)
  *   large run of 3 pages:   | payload ...                             |

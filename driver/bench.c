@@ -2,8 +2,9 @@
  * bench.c -- `heaplab bench`: every backend on both suites (see bench.h).
  *
  * Method.  A round runs every backend on every trace of every suite, each
- * (backend, trace) pair in a child process as `heaplab run` does (so the
- * throughput of a pair is the median of its timed replays, timed.c).  The
+ * (backend, trace) pair in child processes as `heaplab run` does (so the
+ * throughput of a pair is the fastest of its timing rounds, timed.c and
+ * rounds.h).  The
  * rounds are repeated (3 by default) and interleaved: a burst of other
  * work on the machine slows the backends of one round alike, so the ratio
  * of a backend to libc is taken within each round, and the figures are
@@ -31,7 +32,9 @@
 #include "heaplab/registry.h"
 #include "plot.h"
 #include "report.h"
+#include "rounds.h"
 #include "runner.h"
+#include "stats.h"
 #include "timed.h"
 #include "trace.h"
 
@@ -216,26 +219,21 @@ static double median(double *values, size_t n, double *spread)
             *spread = NAN;
         return NAN;
     }
-    for (size_t i = 1; i < m; i++) /* insertion sort: a handful */
-        for (size_t j = i; j > 0 && sorted[j] < sorted[j - 1]; j--) {
-            double t = sorted[j];
-            sorted[j] = sorted[j - 1];
-            sorted[j - 1] = t;
-        }
-    double mid = m % 2 ? sorted[m / 2]
-                       : (sorted[m / 2 - 1] + sorted[m / 2]) / 2;
+    double mid = stats_median(sorted, m); /* sorts */
     if (spread != NULL)
         *spread = mid > 0 ? (sorted[m - 1] - sorted[0]) / mid : NAN;
     return mid;
 }
 
-/* Runs every backend on every trace of s; the report gets a row each. */
+/* Runs every backend on every trace of s, the timed figures in rounds
+ * spread over the suite (rounds.h); the report gets a row each. */
 static void run_suite(const struct bench_options *o, const struct suite *s,
                       struct report *report)
 {
-    struct replay_options replay = {0};
+    struct replay_options replay = {.rounds = TIMED_PARTS};
     struct runner_options limits = {.timeout_seconds = 120,
                                     .output_keep = 1024};
+    size_t first = report->count;
     for (size_t a = 0; a < o->allocator_count; a++) {
         const struct allocator *backend = o->allocators[a];
         fprintf(o->out, "  %s: %s ...", s->name, backend->name);
@@ -250,9 +248,27 @@ static void run_suite(const struct bench_options *o, const struct suite *s,
             report_add(report, backend->name, backend->summary,
                        s->traces[i].name, &result);
         }
+        fputc('\n', o->out);
+    }
+    size_t count = report->count - first;
+    struct round_job *jobs = calloc(count ? count : 1, sizeof *jobs);
+    if (jobs != NULL && count == o->allocator_count * s->count) {
+        for (size_t k = 0; k < count; k++)
+            jobs[k] = (struct round_job){
+                .a = o->allocators[k / s->count],
+                .t = &s->traces[k % s->count],
+                .result = &report->rows[first + k].result};
+        fprintf(o->out, "  %s: %d timing rounds ...\n", s->name,
+                TIMED_PARTS - 1);
+        fflush(o->out);
+        rounds_run(jobs, count, &replay, &limits, NULL);
+    }
+    free(jobs);
+    for (size_t a = 0; a < o->allocator_count; a++) {
         struct report_summary sum;
-        report_summarize(report, backend->name, &sum);
-        fprintf(o->out, " %.2f Mops/s\n", sum.ops_per_sec / 1e6);
+        report_summarize(report, o->allocators[a]->name, &sum);
+        fprintf(o->out, "  %s: %s %.2f Mops/s\n", s->name,
+                o->allocators[a]->name, sum.ops_per_sec / 1e6);
     }
 }
 
@@ -389,6 +405,18 @@ static int suite_plots(const struct bench_options *o, const struct suite *s,
     return plot_all(path, &p, "bench");
 }
 
+/* Runs that failed other than by running out of memory: a backend with
+ * a fixed heap (simple) that a large trace does not fit has reached its
+ * documented limit, which the table's passed column shows. */
+static size_t broken_runs(const struct report *report)
+{
+    size_t broken = 0;
+    for (size_t i = 0; i < report->count; i++)
+        broken += report->rows[i].result.status != RUN_OK &&
+                  report->rows[i].result.status != RUN_OOM;
+    return broken;
+}
+
 int bench_suites(const struct bench_options *o)
 {
     char root[PATH_MAX], dirs[BENCH_MAX_SUITES][PATH_MAX + 32];
@@ -431,7 +459,9 @@ int bench_suites(const struct bench_options *o)
     struct cell *cells = calloc(ncells, sizeof *cells);
     double *values = calloc(2 * ncells * o->rounds, sizeof *values);
     struct report last[BENCH_MAX_SUITES] = {{0}};
-    int status = cells == NULL || values == NULL ? 2 : 0;
+    int status = cells == NULL || values == NULL ? 2 : 0, failed = 0;
+    for (size_t i = 0; status == 0 && i < 2 * ncells * o->rounds; i++)
+        values[i] = NAN; /* a round not run is no figure */
     for (size_t i = 0; status == 0 && i < ncells; i++) {
         cells[i].ops_per_sec = values + 2 * i * o->rounds;
         cells[i].ratio = cells[i].ops_per_sec + o->rounds;
@@ -457,10 +487,11 @@ int bench_suites(const struct bench_options *o)
             }
             report_free(&last[s]);
             last[s] = report;
-            if (report_failures(&report) != 0)
-                status = 1;
+            failed |= broken_runs(&report) != 0;
         }
     }
+    if (status == 0 && failed)
+        status = 1;
     if (cells != NULL && values != NULL) {
         print_table(o, suites, suite_count, cells);
         if (write_json(o, suites, suite_count, cells, driver_ns, machine,

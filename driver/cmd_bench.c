@@ -24,7 +24,7 @@ static const char BENCH_USAGE[] =
     "Without --scaling: every backend on both suites, the shipped traces\n"
     "and the classic CS:APP ones (../shared/traces/csapp, its 11 -bal\n"
     "traces, when it is there), or on the SUITE_DIRs given, in --rounds\n"
-    "rounds (each pair in a child process, as 'heaplab run' does).  Prints\n"
+    "rounds (each pair timed as 'heaplab run' does it).  Prints\n"
     "the driver's own cost per op and one table: throughput (the median\n"
     "over the rounds), its spread, mean utilization, the ratio to libc\n"
     "(taken within each round); writes -o FILE (JSON, default\n"
@@ -59,7 +59,10 @@ static const char BENCH_USAGE[] =
     "  -h, --help                      this text\n"
     "\n"
     "Exit status: 0 drawn, 1 gnuplot failed, 2 a usage error, a file that\n"
-    "cannot be written, or gnuplot is not installed.\n";
+    "cannot be written, or gnuplot is not installed.  Without --scaling:\n"
+    "0 every run passed or ran out of memory (a backend with a fixed heap\n"
+    "that a trace does not fit; the passed column shows it), 1 a run\n"
+    "failed otherwise or a plot could not be drawn, 2 as above.\n";
 
 static int usage_error(const char *format, const char *detail)
 {

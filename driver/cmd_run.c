@@ -18,6 +18,7 @@
 #include "option_values.h"
 #include "plot_run.h"
 #include "report.h"
+#include "rounds.h"
 #include "runner.h"
 #include "select.h"
 #include "trace.h"
@@ -37,8 +38,9 @@ static const char RUN_USAGE[] =
     "                                  extension of -o FILE: .csv, .json)\n"
     "  -o, --output FILE               write the results to FILE\n"
     "  -r, --repeat K                  timed replays per trace, after one\n"
-    "                                  warm-up (default: at least 15\n"
-    "                                  samples and 0.25 s; the median)\n"
+    "                                  warm-up, the median (default: 5\n"
+    "                                  rounds spread over the run, each\n"
+    "                                  at least 0.05 s, the fastest one)\n"
     "      --no-timing                 correctness and utilization only\n"
     "      --measure time|instructions time the replay (ops per second, the\n"
     "                                  default), or count the instructions\n"
@@ -333,6 +335,17 @@ static void progress_line(size_t done, size_t total, const char *allocator,
     fflush(stderr);
 }
 
+/* The same, for the later timing rounds (rounds.h). */
+static void round_line(size_t done, size_t total, const char *allocator,
+                       const char *trace)
+{
+    if (!isatty(STDERR_FILENO))
+        return;
+    fprintf(stderr, "\r\033[K[%zu/%zu] timing rounds: %s %s", done + 1,
+            total, allocator, trace);
+    fflush(stderr);
+}
+
 static void write_results(FILE *out, const struct report *report,
                           enum output_format format)
 {
@@ -407,6 +420,11 @@ int cmd_run(int argc, char **argv)
         return 2;
     }
 
+    /* Time in rounds spread over the run, unless a count was asked for or
+     * the run stops part-way. */
+    if (s.replay.measure == MEASURE_TIME && s.replay.repeat == 0 &&
+        !s.replay.stop_at_line && !s.replay.stop_at_worst)
+        s.replay.rounds = TIMED_PARTS;
     struct report report = {.explain = s.explain};
     size_t total = selection.count * paths.count, done = 0;
     for (size_t a = 0; a < selection.count; a++) {
@@ -450,6 +468,23 @@ int cmd_run(int argc, char **argv)
             free(output.map);
         }
     }
+    /* The timed figures' later rounds (rounds.h), over every pair. */
+    struct round_job *jobs =
+        calloc(report.count ? report.count : 1, sizeof *jobs);
+    if (jobs == NULL) {
+        fprintf(stderr, "heaplab run: out of memory\n");
+        return 2;
+    }
+    size_t job_count = 0;
+    for (size_t a = 0; a < selection.count; a++)
+        for (size_t i = 0; i < paths.count; i++)
+            if (loaded[i])
+                jobs[job_count++] = (struct round_job){
+                    .a = selection.allocators[a],
+                    .t = &traces[i],
+                    .result = &report.rows[a * paths.count + i].result};
+    rounds_run(jobs, job_count, &s.replay, &s.limits, round_line);
+    free(jobs);
     progress_line(0, 0, NULL, NULL);
     write_results(out, &report, s.format);
     int write_failed = ferror(out) != 0;

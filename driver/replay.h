@@ -47,8 +47,10 @@ enum fault {
     FAULT_TIMEOUT        /* no result in time */
 };
 
-/* The timed replay's samples, in the order they were taken, are cut into
- * this many consecutive parts; the spread compares their medians. */
+/* The timed figure is taken in this many parts: the rounds of rounds.h
+ * (windows spread over the whole run), or, in a single window, that
+ * window's samples cut into consecutive parts; the spread compares the
+ * parts' medians. */
 enum { TIMED_PARTS = 5 }; /* odd: the median is one of them */
 
 struct run_result {
@@ -100,6 +102,12 @@ struct replay_options {
     int twice;                 /* run the checked replay twice in a row in
                                   the process (mem_reset + init between),
                                   to catch state that init does not reset */
+    unsigned rounds;           /* the timed replay is one of this many
+                                  windows spread over the run (rounds.h):
+                                  each lasts 1/rounds of the usual time;
+                                  0 or 1: one window */
+    int timed_only;            /* a later round: no checked replay, only
+                                  the timed one (rounds.c) */
 };
 
 /* Shared with the parent process: where the child is, and what it saw

@@ -3,11 +3,12 @@
  */
 #include "report.h"
 
-#include "explain.h"
-
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "explain.h"
+#include "stats.h"
 
 int report_add(struct report *report, const char *allocator,
                const char *summary, const char *trace,
@@ -62,21 +63,13 @@ size_t report_failures(const struct report *report)
     return failures;
 }
 
-static int compare_doubles(const void *x, const void *y)
-{
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
-
 /* (max - min) / median of the suite's throughput in each part. */
 static double parts_spread(const double seconds[TIMED_PARTS])
 {
-    double sorted[TIMED_PARTS];
+    double rates[TIMED_PARTS];
     for (int p = 0; p < TIMED_PARTS; p++)
-        sorted[p] = 1 / seconds[p]; /* the ops are the same in each */
-    qsort(sorted, TIMED_PARTS, sizeof *sorted, compare_doubles);
-    double middle = sorted[TIMED_PARTS / 2]; /* TIMED_PARTS is odd */
-    return (sorted[TIMED_PARTS - 1] - sorted[0]) / middle;
+        rates[p] = 1 / seconds[p]; /* the ops are the same in each */
+    return stats_spread(rates, TIMED_PARTS);
 }
 
 void report_summarize(const struct report *report, const char *allocator,

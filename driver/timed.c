@@ -31,6 +31,20 @@
  *      shown, the measure the figure is held to between separate runs.
  *      (The samples' own max - min says only that one sample met an
  *      interrupt.)
+ *   6. Rounds.  `heaplab run` does not take a trace's samples in one
+ *      window but in TIMED_PARTS windows spread over the whole run
+ *      (rounds.h), each a fifth as long and in a process of its own;
+ *      this file times one window (options->rounds), and rounds.c keeps
+ *      the fastest window.  On a shared machine the disturbance comes in
+ *      episodes of a fraction of a second to several seconds (another
+ *      virtual machine on the same core or cache) that slow a window by
+ *      up to 40%, sometimes in three windows of five; it only ever slows.
+ *      So the least disturbed window is the figure that holds still
+ *      between runs, as in Chen and Revels, "Robust benchmarking in noisy
+ *      environments" (2016): on the shipped suite, 5 runs moved by 1.3 to
+ *      1.6% this way, by up to 10% with the median window, and by up to
+ *      18% with one window per trace (docs/performance.md).  The spread
+ *      then compares the windows: how much this run was disturbed.
  *
  * Every pass is timed by the thread's CPU clock (CLOCK_THREAD_CPUTIME_ID):
  * time spent waiting for a CPU while another program runs does not count,
@@ -54,6 +68,7 @@
 #include "heaplab/memlib.h"
 #include "measure.h"
 #include "pages.h"
+#include "stats.h"
 
 enum {
     MIN_SAMPLES = 15,
@@ -134,18 +149,6 @@ double timed_pass(const struct allocator *a, const struct trace *t,
     return failed ? -1 : elapsed;
 }
 
-static int compare_doubles(const void *x, const void *y)
-{
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
-
-/* The median of n sorted values (n > 0). */
-static double sorted_median(const double *v, unsigned n)
-{
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 /*
  * Step 5's spread: the samples, in the order they were taken, cut into
  * TIMED_PARTS consecutive parts of (nearly) equal length; each part's
@@ -165,15 +168,12 @@ static void spread_over_parts(double *samples, unsigned n,
     double rates[TIMED_PARTS]; /* passes per second */
     for (unsigned p = 0; p < TIMED_PARTS; p++) {
         unsigned from = n * p / TIMED_PARTS, to = n * (p + 1) / TIMED_PARTS;
-        qsort(samples + from, to - from, sizeof *samples, compare_doubles);
-        r->part_seconds[p] = sorted_median(samples + from, to - from);
+        r->part_seconds[p] = stats_median(samples + from, to - from);
         if (!(r->part_seconds[p] > 0))
             return; /* an empty trace: no spread */
         rates[p] = 1 / r->part_seconds[p];
     }
-    qsort(rates, TIMED_PARTS, sizeof *rates, compare_doubles);
-    r->ops_per_sec_spread =
-        (rates[TIMED_PARTS - 1] - rates[0]) / rates[TIMED_PARTS / 2];
+    r->ops_per_sec_spread = stats_spread(rates, TIMED_PARTS);
 }
 
 /* Context switches of this thread so far, voluntary or not. */
@@ -235,6 +235,12 @@ static int collect(const struct allocator *a, const struct trace *t,
         k = mean <= 0 ? MAX_BATCH
                       : (unsigned)fmin(ceil(SAMPLE_SECONDS / mean), MAX_BATCH);
     }
+    /* In a round (rounds.h), this window's share of steps 4's figures. */
+    unsigned rounds = options->rounds > 1 ? options->rounds : 1;
+    unsigned min_samples = (MIN_SAMPLES + rounds - 1) / rounds;
+    if (min_samples < TIMED_PARTS)
+        min_samples = TIMED_PARTS;
+    double target = TARGET_SECONDS / rounds, most = MAX_SECONDS / rounds;
     unsigned n = 0;
     double total = 0;
     while (n < max) { /* step 4 */
@@ -244,8 +250,7 @@ static int collect(const struct allocator *a, const struct trace *t,
         samples[n++] = seconds;
         total += seconds * k;
         if (options->repeat == 0 &&
-            ((n >= MIN_SAMPLES && total >= TARGET_SECONDS) ||
-             total >= MAX_SECONDS))
+            ((n >= min_samples && total >= target) || total >= most))
             break;
     }
     return (int)n;
@@ -272,8 +277,7 @@ void timed_replay(const struct allocator *a, const struct trace *t,
         sched_setaffinity(0, sizeof before, &before);
     if (n > 0) { /* step 5 */
         spread_over_parts(samples, (unsigned)n, r);
-        qsort(samples, (size_t)n, sizeof *samples, compare_doubles);
-        double median = sorted_median(samples, (unsigned)n);
+        double median = stats_median(samples, (size_t)n);
         if (median <= 0)
             median = 1e-9; /* an empty trace: any positive time */
         r->ops_per_sec = (double)t->num_ops / median;

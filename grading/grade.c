@@ -19,6 +19,7 @@
 #include "build.h"
 #include "isolation.h"
 #include "spawn.h"
+#include "stats.h"
 #include "text.h"
 
 enum {
@@ -445,20 +446,6 @@ static void check_traces(struct grade *g, const char *program,
     }
 }
 
-static int compare_doubles(const void *x, const void *y)
-{
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
-
-static double median(double *values, size_t n)
-{
-    if (n == 0)
-        return NAN;
-    qsort(values, n, sizeof *values, compare_doubles);
-    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
-
 /* Adds the lines of `flags` that t does not have yet. */
 static void add_flags(struct trace_grade *t, const char *flags)
 {
@@ -546,9 +533,9 @@ static void time_trace(struct grade *g, struct trace_grade *t,
         rounds++;
     }
     if (rounds == r->rounds) {
-        t->ratio = median(ratios, rounds);
-        t->ops_per_sec = median(mine, rounds);
-        t->reference_ops_per_sec = median(theirs, rounds);
+        t->ratio = stats_median(ratios, rounds);
+        t->ops_per_sec = stats_median(mine, rounds);
+        t->reference_ops_per_sec = stats_median(theirs, rounds);
     } else if (t->timing_note[0] == '\0') {
         snprintf(g->internal, sizeof g->internal, "out of memory");
     }

@@ -1,0 +1,91 @@
+/*
+ * rounds.c -- the timed figure as the fastest of rounds spread over the
+ * run (rounds.h; the why is in timed.c, step 6).
+ */
+#include "rounds.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats.h"
+
+void rounds_finish(struct run_result *r, const double seconds[TIMED_PARTS])
+{
+    double fastest = seconds[0], rates[TIMED_PARTS];
+    for (int p = 0; p < TIMED_PARTS; p++) {
+        r->part_seconds[p] = seconds[p];
+        fastest = fmin(fastest, seconds[p]);
+    }
+    if (!(fastest > 0)) { /* an empty trace: a figure, no spread */
+        r->ops_per_sec_spread = NAN;
+        return;
+    }
+    r->ops_per_sec = (double)r->ops / fastest;
+    for (int p = 0; p < TIMED_PARTS; p++)
+        rates[p] = 1 / seconds[p];
+    r->ops_per_sec_spread = stats_spread(rates, TIMED_PARTS);
+}
+
+/* Whether the job's first round gave a figure that more rounds refine. */
+static int timed(const struct round_job *job)
+{
+    return job->result->status == RUN_OK && job->result->ops_per_sec > 0 &&
+           job->t->num_ops > 0;
+}
+
+void rounds_run(struct round_job *jobs, size_t count,
+                const struct replay_options *options,
+                const struct runner_options *limits,
+                round_progress *progress)
+{
+    if (options->rounds <= 1 || options->no_timing)
+        return;
+    double (*seconds)[TIMED_PARTS] = calloc(count ? count : 1,
+                                            sizeof *seconds);
+    if (seconds == NULL)
+        return; /* the first round's figures stand */
+    struct replay_options later = *options;
+    later.timed_only = 1;
+    later.timeline = NULL;
+    size_t total = 0, done = 0;
+    for (size_t j = 0; j < count; j++) {
+        if (timed(&jobs[j])) {
+            seconds[j][0] = (double)jobs[j].t->num_ops /
+                            jobs[j].result->ops_per_sec;
+            total += TIMED_PARTS - 1;
+        }
+    }
+    for (int round = 1; round < TIMED_PARTS; round++) {
+        for (size_t j = 0; j < count; j++) {
+            struct round_job *job = &jobs[j];
+            if (!timed(job))
+                continue; /* failed or untimed, maybe in an earlier round */
+            if (progress != NULL)
+                progress(done++, total, job->a->name, job->t->name);
+            struct run_result r;
+            runner_run(job->a, job->t, &later, limits, &r, NULL);
+            if (r.status != RUN_OK || !(r.ops_per_sec > 0)) {
+                struct run_result *kept = job->result;
+                kept->status = r.status == RUN_OK ? RUN_ERROR : r.status;
+                kept->fault = r.fault;
+                kept->fail_line = r.fail_line;
+                snprintf(kept->message, sizeof kept->message,
+                         "%.*s (in timing round %d of %d)",
+                         (int)sizeof kept->message - 32, r.message,
+                         round + 1, TIMED_PARTS);
+                kept->ops_per_sec = kept->ops_per_sec_spread = NAN;
+                for (int p = 0; p < TIMED_PARTS; p++)
+                    kept->part_seconds[p] = NAN;
+                continue;
+            }
+            seconds[j][round] = (double)job->t->num_ops / r.ops_per_sec;
+            job->result->samples += r.samples;
+        }
+    }
+    for (size_t j = 0; j < count; j++)
+        if (timed(&jobs[j]))
+            rounds_finish(jobs[j].result, seconds[j]);
+    free(seconds);
+}
