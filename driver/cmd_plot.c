@@ -90,7 +90,7 @@ int cmd_plot(int argc, char **argv)
             snprintf(folder, sizeof folder, ".");
         else
             snprintf(folder, sizeof folder, "%.*s",
-                     (int)(slash - results ? slash - results : 1), results);
+                     (int)((slash - results) ? slash - results : 1), results);
         o.dir = folder;
     }
     return plot_all(results, &o, "plot");

@@ -80,13 +80,13 @@ void heapmap_print(int fd, const struct heap_walk *walk,
             continue;
         }
         if (at != NULL && hit == n && i == before)
-            dprintf(fd, "  > %14p  in no block  <-- %s\n", at,
+            dprintf(fd, "  > %14p  in no block  <-- %s\n", (const void *)at,
                     mark->note ? mark->note : "");
         print_block(fd, heap_walk_at(walk, i), i == hit,
                     mark != NULL ? mark->note : NULL);
     }
     if (at != NULL && hit == n && before >= last && before == n)
-        dprintf(fd, "  > %14p  in no block  <-- %s\n", at,
+        dprintf(fd, "  > %14p  in no block  <-- %s\n", (const void *)at,
                 mark->note ? mark->note : "");
     print_skipped(fd, n - last, "after");
     size_t offset = 0;
@@ -95,7 +95,7 @@ void heapmap_print(int fd, const struct heap_walk *walk,
                              : MEM_OUTSIDE;
     if (walk->from_walk && place == MEM_IN_HEAP)
         dprintf(fd, "  -- break at %p (heap %zu bytes) --\n",
-                (char *)mem_heap_hi() + 1,
+                (void *)((char *)mem_heap_hi() + 1),
                 (size_t)((char *)mem_heap_hi() + 1 -
                          (char *)mem_heap_lo()));
 }

@@ -71,10 +71,13 @@ void rounds_run(struct round_job *jobs, size_t count,
                 kept->status = r.status == RUN_OK ? RUN_ERROR : r.status;
                 kept->fault = r.fault;
                 kept->fail_line = r.fail_line;
-                snprintf(kept->message, sizeof kept->message,
-                         "%.*s (in timing round %d of %d)",
-                         (int)sizeof kept->message - 32, r.message,
+                char note[32];
+                snprintf(note, sizeof note, " (in timing round %d of %d)",
                          round + 1, TIMED_PARTS);
+                size_t room = sizeof kept->message - strlen(note) - 1;
+                size_t length = strnlen(r.message, room);
+                memcpy(kept->message, r.message, length);
+                memcpy(kept->message + length, note, strlen(note) + 1);
                 kept->ops_per_sec = kept->ops_per_sec_spread = NAN;
                 for (int p = 0; p < TIMED_PARTS; p++)
                     kept->part_seconds[p] = NAN;

@@ -485,7 +485,7 @@ static int decide_paths(struct sandbox *s, const struct seccomp_notif *req,
     for (int k = 0; k < 2; k++) {
         if (w->path[k] < 0)
             continue;
-        char path[PATH_MAX], real[PATH_MAX + 64];
+        char path[PATH_MAX], real[PATH_MAX * 2 + 64];
         if (read_string(pid, req->data.args[(int)w->path[k]], path,
                         sizeof path) != 0)
             return 0; /* a bad pointer: the kernel says EFAULT */
