@@ -71,7 +71,7 @@ void rounds_run(struct round_job *jobs, size_t count,
                 kept->status = r.status == RUN_OK ? RUN_ERROR : r.status;
                 kept->fault = r.fault;
                 kept->fail_line = r.fail_line;
-                char note[32];
+                char note[64];
                 snprintf(note, sizeof note, " (in timing round %d of %d)",
                          round + 1, TIMED_PARTS);
                 size_t room = sizeof kept->message - strlen(note) - 1;
