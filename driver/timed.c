@@ -36,15 +36,17 @@
  *      (rounds.h), each a fifth as long and in a process of its own;
  *      this file times one window (options->rounds), and rounds.c keeps
  *      the fastest window.  On a shared machine the disturbance comes in
- *      episodes of a fraction of a second to several seconds (another
- *      virtual machine on the same core or cache) that slow a window by
- *      up to 40%, sometimes in three windows of five; it only ever slows.
- *      So the least disturbed window is the figure that holds still
- *      between runs, as in Chen and Revels, "Robust benchmarking in noisy
- *      environments" (2016): on the shipped suite, 5 runs moved by 1.3 to
- *      1.6% this way, by up to 10% with the median window, and by up to
- *      18% with one window per trace (docs/performance.md).  The spread
- *      then compares the windows: how much this run was disturbed.
+ *      episodes of a fraction of a second to several seconds (what the
+ *      host shares under this virtual CPU is busier) that slow a window
+ *      by up to 40%, sometimes in three windows of five; it only ever
+ *      slows.  So the least disturbed window is the figure that holds
+ *      still best between runs, as in Chen and Revels, "Robust
+ *      benchmarking in noisy environments" (2016).  docs/performance.md
+ *      has the measurements: 5 runs of the shipped suite moved by up to
+ *      18% with one window per trace, by up to 10% with the median
+ *      window, and mostly by 1 to 5% with the fastest, more when an
+ *      episode outlasts a run.  The spread then compares the windows:
+ *      how much this run was disturbed.
  *
  * Every pass is timed by the thread's CPU clock (CLOCK_THREAD_CPUTIME_ID):
  * time spent waiting for a CPU while another program runs does not count,
