@@ -230,7 +230,7 @@ static double median(double *values, size_t n, double *spread)
 static void run_suite(const struct bench_options *o, const struct suite *s,
                       struct report *report)
 {
-    struct replay_options replay = {.rounds = TIMED_PARTS};
+    struct replay_options replay = {.in_rounds = 1};
     struct runner_options limits = {.timeout_seconds = 120,
                                     .output_keep = 1024};
     size_t first = report->count;
@@ -250,20 +250,14 @@ static void run_suite(const struct bench_options *o, const struct suite *s,
         }
         fputc('\n', o->out);
     }
-    size_t count = report->count - first;
-    struct round_job *jobs = calloc(count ? count : 1, sizeof *jobs);
-    if (jobs != NULL && count == o->allocator_count * s->count) {
-        for (size_t k = 0; k < count; k++)
-            jobs[k] = (struct round_job){
-                .a = o->allocators[k / s->count],
-                .t = &s->traces[k % s->count],
-                .result = &report->rows[first + k].result};
-        fprintf(o->out, "  %s: %d timing rounds ...\n", s->name,
-                TIMED_PARTS - 1);
-        fflush(o->out);
-        rounds_run(jobs, count, &replay, &limits, NULL);
-    }
-    free(jobs);
+    fprintf(o->out, "  %s: %d timing rounds ...\n", s->name,
+            TIMED_PARTS - 1);
+    fflush(o->out);
+    if (rounds_run_rows(report, first, o->allocators, o->allocator_count,
+                        s->traces, NULL, s->count, &replay, &limits,
+                        NULL) != 0)
+        fprintf(o->out, "  %s: out of memory: the first round's figures "
+                        "stand\n", s->name);
     for (size_t a = 0; a < o->allocator_count; a++) {
         struct report_summary sum;
         report_summarize(report, o->allocators[a]->name, &sum);

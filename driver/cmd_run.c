@@ -424,7 +424,7 @@ int cmd_run(int argc, char **argv)
      * the run stops part-way. */
     if (s.replay.measure == MEASURE_TIME && s.replay.repeat == 0 &&
         !s.replay.stop_at_line && !s.replay.stop_at_worst)
-        s.replay.rounds = TIMED_PARTS;
+        s.replay.in_rounds = 1;
     struct report report = {.explain = s.explain};
     size_t total = selection.count * paths.count, done = 0;
     for (size_t a = 0; a < selection.count; a++) {
@@ -469,22 +469,12 @@ int cmd_run(int argc, char **argv)
         }
     }
     /* The timed figures' later rounds (rounds.h), over every pair. */
-    struct round_job *jobs =
-        calloc(report.count ? report.count : 1, sizeof *jobs);
-    if (jobs == NULL) {
+    if (rounds_run_rows(&report, 0, selection.allocators, selection.count,
+                        traces, loaded, paths.count, &s.replay, &s.limits,
+                        round_line) != 0) {
         fprintf(stderr, "heaplab run: out of memory\n");
         return 2;
     }
-    size_t job_count = 0;
-    for (size_t a = 0; a < selection.count; a++)
-        for (size_t i = 0; i < paths.count; i++)
-            if (loaded[i])
-                jobs[job_count++] = (struct round_job){
-                    .a = selection.allocators[a],
-                    .t = &traces[i],
-                    .result = &report.rows[a * paths.count + i].result};
-    rounds_run(jobs, job_count, &s.replay, &s.limits, round_line);
-    free(jobs);
     progress_line(0, 0, NULL, NULL);
     write_results(out, &report, s.format);
     int write_failed = ferror(out) != 0;

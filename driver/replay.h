@@ -102,10 +102,10 @@ struct replay_options {
     int twice;                 /* run the checked replay twice in a row in
                                   the process (mem_reset + init between),
                                   to catch state that init does not reset */
-    unsigned rounds;           /* the timed replay is one of this many
-                                  windows spread over the run (rounds.h):
-                                  each lasts 1/rounds of the usual time;
-                                  0 or 1: one window */
+    int in_rounds;             /* the timed replay is one of TIMED_PARTS
+                                  windows spread over the run (rounds.h),
+                                  each 1/TIMED_PARTS of the usual time;
+                                  0: one window */
     int timed_only;            /* a later round: no checked replay, only
                                   the timed one (rounds.c) */
 };

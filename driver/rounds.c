@@ -40,7 +40,7 @@ void rounds_run(struct round_job *jobs, size_t count,
                 const struct runner_options *limits,
                 round_progress *progress)
 {
-    if (options->rounds <= 1 || options->no_timing)
+    if (!options->in_rounds || options->no_timing)
         return;
     double (*seconds)[TIMED_PARTS] = calloc(count ? count : 1,
                                             sizeof *seconds);
@@ -91,4 +91,30 @@ void rounds_run(struct round_job *jobs, size_t count,
         if (timed(&jobs[j]))
             rounds_finish(jobs[j].result, seconds[j]);
     free(seconds);
+}
+
+int rounds_run_rows(struct report *report, size_t first_row,
+                    const struct allocator *const *allocators,
+                    size_t allocator_count, const struct trace *traces,
+                    const int *loaded, size_t trace_count,
+                    const struct replay_options *options,
+                    const struct runner_options *limits,
+                    round_progress *progress)
+{
+    size_t pairs = allocator_count * trace_count;
+    struct round_job *jobs = calloc(pairs ? pairs : 1, sizeof *jobs);
+    if (jobs == NULL)
+        return -1;
+    size_t count = 0;
+    for (size_t a = 0; a < allocator_count; a++)
+        for (size_t i = 0; i < trace_count; i++)
+            if (loaded == NULL || loaded[i])
+                jobs[count++] = (struct round_job){
+                    .a = allocators[a],
+                    .t = &traces[i],
+                    .result =
+                        &report->rows[first_row + a * trace_count + i].result};
+    rounds_run(jobs, count, options, limits, progress);
+    free(jobs);
+    return 0;
 }

@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "replay.h"
+#include "report.h"
 #include "runner.h"
 
 /* One pair to time; result holds round 1 (from its checked run) and gets
@@ -32,13 +33,27 @@ typedef void round_progress(size_t done, size_t total,
 /*
  * The rounds after the first, for every job whose first round gave a
  * throughput (status ok, ops_per_sec > 0); options must be those of the
- * first round (options->rounds > 1; with 0 or 1 nothing is done).  A round
- * that fails turns the job's result into that failure.
+ * first round (options->in_rounds set; without it nothing is done).  A
+ * round that fails turns the job's result into that failure.
  */
 void rounds_run(struct round_job *jobs, size_t count,
                 const struct replay_options *options,
                 const struct runner_options *limits,
                 round_progress *progress);
+
+/*
+ * rounds_run over the rows a run added to report from first_row on: one
+ * per (allocator, trace), allocator by allocator, each allocator's traces
+ * in order.  A trace whose loaded[i] is 0 has a row but is not timed
+ * (loaded NULL: all were).  0, or -1 when out of memory.
+ */
+int rounds_run_rows(struct report *report, size_t first_row,
+                    const struct allocator *const *allocators,
+                    size_t allocator_count, const struct trace *traces,
+                    const int *loaded, size_t trace_count,
+                    const struct replay_options *options,
+                    const struct runner_options *limits,
+                    round_progress *progress);
 
 /* From seconds per pass in each of TIMED_PARTS rounds: r's throughput
  * (the fastest round), parts and spread (max - min over the median of the

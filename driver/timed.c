@@ -34,7 +34,7 @@
  *   6. Rounds.  `heaplab run` does not take a trace's samples in one
  *      window but in TIMED_PARTS windows spread over the whole run
  *      (rounds.h), each a fifth as long and in a process of its own;
- *      this file times one window (options->rounds), and rounds.c keeps
+ *      this file times one window (options->in_rounds), and rounds.c keeps
  *      the fastest window.  On a shared machine the disturbance comes in
  *      episodes of a fraction of a second to several seconds (what the
  *      host shares under this virtual CPU is busier) that slow a window
@@ -238,7 +238,7 @@ static int collect(const struct allocator *a, const struct trace *t,
                       : (unsigned)fmin(ceil(SAMPLE_SECONDS / mean), MAX_BATCH);
     }
     /* In a round (rounds.h), this window's share of steps 4's figures. */
-    unsigned rounds = options->rounds > 1 ? options->rounds : 1;
+    unsigned rounds = options->in_rounds ? TIMED_PARTS : 1;
     unsigned min_samples = (MIN_SAMPLES + rounds - 1) / rounds;
     if (min_samples < TIMED_PARTS)
         min_samples = TIMED_PARTS;

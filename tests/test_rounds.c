@@ -106,7 +106,7 @@ static void make_trace(struct trace *t)
 /* The first round (checked replay and timing) of the pair, then the rest. */
 static struct run_result run_in_rounds(const struct trace *t)
 {
-    struct replay_options options = {.rounds = TIMED_PARTS};
+    struct replay_options options = {.in_rounds = 1};
     struct runner_options limits = {.timeout_seconds = 60,
                                     .output_keep = 1024};
     struct run_result r;
@@ -148,7 +148,7 @@ START_TEST(test_failed_pairs_are_not_timed_again)
     struct trace t;
     make_trace(&t);
     wrap.failing_process = 1; /* the checked replay fails */
-    struct replay_options options = {.rounds = TIMED_PARTS};
+    struct replay_options options = {.in_rounds = 1};
     struct runner_options limits = {.timeout_seconds = 60};
     struct run_result r;
     runner_run(&wrapped, &t, &options, &limits, &r, NULL);
@@ -191,11 +191,11 @@ START_TEST(test_finish_takes_the_fastest_round)
 }
 END_TEST
 
-START_TEST(test_one_round_changes_nothing)
+START_TEST(test_without_rounds_nothing_changes)
 {
     struct trace t;
     make_trace(&t);
-    struct replay_options options = {.rounds = 1};
+    struct replay_options options = {.in_rounds = 0};
     struct runner_options limits = {.timeout_seconds = 60};
     struct run_result r;
     runner_run(&wrapped, &t, &options, &limits, &r, NULL);
@@ -219,7 +219,7 @@ static Suite *rounds_suite(void)
     tcase_add_test(tc, test_one_process_per_round_fastest_wins);
     tcase_add_test(tc, test_failed_pairs_are_not_timed_again);
     tcase_add_test(tc, test_a_later_round_that_fails_is_reported);
-    tcase_add_test(tc, test_one_round_changes_nothing);
+    tcase_add_test(tc, test_without_rounds_nothing_changes);
     suite_add_tcase(suite, tc);
     return suite;
 }
