@@ -71,7 +71,7 @@ static void *seg_malloc(size_t size)
 {
     if (size == 0 || size > ((size_t)1 << 36))
         return NULL;
-    for (volatile unsigned spin = 0; spin < 50000; spin++)
+    for (volatile unsigned spin = 0; spin < 500000; spin++)
         ; /* slow on purpose */
     unsigned c = class_of(size);
     struct header *h;
