@@ -28,6 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "placement.h"
+
 static struct replay_progress *child_progress;
 
 static const char *phase_name(const struct replay_progress *progress)
@@ -177,10 +179,12 @@ static _Noreturn void child_main(const struct allocator *a,
      */
     static struct child_job job;
     job = (struct child_job){.a = a, .t = t, .options = options};
-    pthread_t thread;
-    if (pthread_create(&thread, NULL, replay_thread, &job) == 0)
-        pthread_join(thread, NULL);
-    else
+    /* Its stack and thread-local variables at an offset drawn for this
+     * process, not at the place every child of this parent would get
+     * (placement.h): the rounds of a pair then differ in layout. */
+    struct placement pl;
+    placement_seed(&pl, 0);
+    if (placement_thread(&pl, replay_thread, &job) != 0)
         replay_thread(&job);
     fflush(stdout);
     fflush(stderr);

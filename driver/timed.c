@@ -6,7 +6,12 @@
  * heap (mem_rewind: the same pages, so a pass pays for the system calls
  * its backend makes but not for first-touch page faults).  The method:
  *
- *   1. Pin.  The thread is pinned to the CPU it runs on, so that the
+ *   1. Place and pin.  The window's own arrays (the pointers and sizes
+ *      by id, a copy of the trace's ops) and its stack go to page offsets
+ *      drawn for this window (placement.h): where they lie relative to
+ *      the heap moves a figure by up to half, and a layout drawn per
+ *      window lets step 6 pick a window that was not slowed by its
+ *      layout.  The thread is pinned to the CPU it runs on, so that the
  *      scheduler cannot move it half-way through a pass and leave its
  *      caches behind.  Where pinning is not allowed, nothing changes.
  *   2. Warm up.  Passes that are not counted, until WARMUP_SECONDS of
@@ -70,6 +75,7 @@
 #include "heaplab/memlib.h"
 #include "measure.h"
 #include "pages.h"
+#include "placement.h"
 #include "stats.h"
 
 enum {
@@ -258,6 +264,25 @@ static int collect(const struct allocator *a, const struct trace *t,
     return (int)n;
 }
 
+/* collect()'s arguments and result, for placement_call(). */
+struct window {
+    const struct allocator *a;
+    const struct trace *t;
+    const struct replay_options *options;
+    void **pointers;
+    uint64_t *sizes;
+    double *samples;
+    unsigned max;
+    int n;
+};
+
+static void collect_window(void *arg)
+{
+    struct window *w = arg;
+    w->n = collect(w->a, w->t, w->options, w->pointers, w->sizes, w->samples,
+                   w->max);
+}
+
 void timed_replay(const struct allocator *a, const struct trace *t,
                   const struct replay_options *options, struct run_result *r)
 {
@@ -267,25 +292,43 @@ void timed_replay(const struct allocator *a, const struct trace *t,
     }
     unsigned max = options->repeat ? options->repeat : MAX_SAMPLES;
     double *samples = pages_alloc(max * sizeof *samples);
-    void **pointers = pages_alloc(t->num_ids * sizeof *pointers);
-    uint64_t *sizes = pages_alloc(t->num_ids * sizeof *sizes);
+    /* step 1: the window's own layout */
+    struct placement pl;
+    placement_seed(&pl, 0);
+    struct placed pointers_block, sizes_block, ops_block;
+    struct trace placed_trace = *t;
+    struct window w = {
+        .a = a,
+        .t = &placed_trace,
+        .options = options,
+        .pointers = placed_alloc(&pl, &pointers_block,
+                                 t->num_ids * sizeof *w.pointers),
+        .sizes = placed_alloc(&pl, &sizes_block, t->num_ids * sizeof *w.sizes),
+        .samples = samples,
+        .max = max,
+        .n = -1,
+    };
+    placed_trace.ops = placed_alloc(&pl, &ops_block, t->num_ops * sizeof *t->ops);
+    if (placed_trace.ops != NULL && t->num_ops > 0)
+        memcpy(placed_trace.ops, t->ops, t->num_ops * sizeof *t->ops);
     cpu_set_t before;
     int pinned = sched_getaffinity(0, sizeof before, &before) == 0 &&
                  timed_pin_thread() == 0; /* step 1 */
-    int n = samples != NULL && pointers != NULL && sizes != NULL
-                ? collect(a, t, options, pointers, sizes, samples, max)
-                : -1;
+    if (samples != NULL && w.pointers != NULL && w.sizes != NULL &&
+        placed_trace.ops != NULL)
+        placement_call(&pl, collect_window, &w);
     if (pinned)
         sched_setaffinity(0, sizeof before, &before);
-    if (n > 0) { /* step 5 */
-        spread_over_parts(samples, (unsigned)n, r);
-        double median = stats_median(samples, (size_t)n);
+    if (w.n > 0) { /* step 5 */
+        spread_over_parts(samples, (unsigned)w.n, r);
+        double median = stats_median(samples, (size_t)w.n);
         if (median <= 0)
             median = 1e-9; /* an empty trace: any positive time */
         r->ops_per_sec = (double)t->num_ops / median;
-        r->samples = (unsigned)n;
+        r->samples = (unsigned)w.n;
     }
     pages_free(samples, max * sizeof *samples);
-    pages_free(pointers, t->num_ids * sizeof *pointers);
-    pages_free(sizes, t->num_ids * sizeof *sizes);
+    placed_free(&pointers_block);
+    placed_free(&sizes_block);
+    placed_free(&ops_block);
 }

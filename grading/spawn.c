@@ -281,7 +281,12 @@ static unsigned end_strays(pid_t group)
             int known = 0;
             for (size_t i = 0; i < seen_count; i++)
                 known |= seen[i] == pid;
-            if (!known && round == 0 && !dying((pid_t)pid))
+            /* Counted as found at first.  A process orphaned to us
+             * later is a killed stray's child, unless nothing was
+             * counted: then its parent was already exiting by itself
+             * when we looked (a double fork caught half-way), and it is
+             * the one left behind. */
+            if (!known && (round == 0 || strays == 0) && !dying((pid_t)pid))
                 strays++;
             if (!known && seen_count < STRAYS_REMEMBERED)
                 seen[seen_count++] = (pid_t)pid;

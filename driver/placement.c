@@ -1,0 +1,163 @@
+/*
+ * placement.c -- the timed window's memory and stack at drawn page
+ * offsets (placement.h has the why).
+ *
+ * A block is mapped PLACEMENT_SPAN bytes larger than it needs, and the
+ * pages before and after the drawn offset are unmapped again: only
+ * address space is spent on the offset.  The stack is such a block too,
+ * entered with swapcontext(): a thread would do as well for the stack,
+ * but once a process has had a second thread glibc's malloc takes its
+ * locks on every call, and the `libc` backend would be timed slower than
+ * it is.
+ */
+#include "placement.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <time.h>
+#include <ucontext.h>
+#include <unistd.h>
+#include <valgrind/valgrind.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+static const bool MOVE_STACK = false; /* see placement.h */
+#else
+static const bool MOVE_STACK = true;
+#endif
+
+static size_t page_size(void)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    return page > 0 ? (size_t)page : 4096;
+}
+
+void placement_seed(struct placement *pl, uint64_t seed)
+{
+    if (seed == 0 && getrandom(&seed, sizeof seed, GRND_NONBLOCK) !=
+                         (ssize_t)sizeof seed) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        seed = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^
+               ((uint64_t)getpid() << 40);
+    }
+    pl->state = seed;
+}
+
+/* splitmix64 (Steele, Lea and Flood, 2014). */
+static uint64_t next(struct placement *pl)
+{
+    uint64_t z = (pl->state += UINT64_C(0x9e3779b97f4a7c15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+size_t placement_offset(struct placement *pl)
+{
+    size_t page = page_size();
+    return (size_t)(next(pl) % (PLACEMENT_SPAN / page)) * page;
+}
+
+void *placed_alloc(struct placement *pl, struct placed *block, size_t size)
+{
+    size_t page = page_size();
+    block->length = size == 0 ? page : (size + page - 1) / page * page;
+    block->p = NULL;
+    char *map = mmap(NULL, block->length + PLACEMENT_SPAN,
+                     PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (map == MAP_FAILED)
+        return NULL;
+    size_t offset = placement_offset(pl);
+    if (offset > 0)
+        munmap(map, offset);
+    if (offset < PLACEMENT_SPAN)
+        munmap(map + offset + block->length, PLACEMENT_SPAN - offset);
+    block->p = map + offset;
+    return block->p;
+}
+
+void placed_free(struct placed *block)
+{
+    if (block->p != NULL)
+        munmap(block->p, block->length);
+    block->p = NULL;
+}
+
+/* swapcontext() hands makecontext's function ints only: the call rides
+ * here.  One call at a time (the driver is single-threaded). */
+static struct {
+    void (*fn)(void *);
+    void *arg;
+} current;
+
+static void trampoline(void)
+{
+    current.fn(current.arg);
+}
+
+int placement_call(struct placement *pl, void (*fn)(void *), void *arg)
+{
+    size_t page = page_size();
+    struct placed stack;
+    ucontext_t caller, callee;
+    if (!MOVE_STACK ||
+        placed_alloc(pl, &stack, page + PLACEMENT_STACK) == NULL) {
+        fn(arg);
+        return 0;
+    }
+    char *base = (char *)stack.p + page; /* a guard page below */
+    if (mprotect(stack.p, page, PROT_NONE) != 0 || getcontext(&callee) != 0) {
+        placed_free(&stack);
+        fn(arg);
+        return 0;
+    }
+    callee.uc_stack.ss_sp = base;
+    callee.uc_stack.ss_size = PLACEMENT_STACK;
+    callee.uc_link = &caller;
+    current.fn = fn;
+    current.arg = arg;
+    makecontext(&callee, trampoline, 0);
+    /* valgrind takes a jump to another stack for a stack overflow unless
+     * told; a no-op when not under valgrind */
+    unsigned id = VALGRIND_STACK_REGISTER(base, base + PLACEMENT_STACK);
+    int switched = swapcontext(&caller, &callee) == 0;
+    VALGRIND_STACK_DEREGISTER(id);
+    placed_free(&stack);
+    if (!switched)
+        fn(arg);
+    return switched;
+}
+
+int placement_thread(struct placement *pl, void *(*fn)(void *), void *arg)
+{
+    size_t page = page_size();
+    struct placed stack;
+    pthread_attr_t attr;
+    pthread_t thread;
+    if (placed_alloc(pl, &stack, page + PLACEMENT_STACK) == NULL)
+        return pthread_create(&thread, NULL, fn, arg) == 0 &&
+                       pthread_join(thread, NULL) == 0
+                   ? 0
+                   : -1;
+    int started = mprotect(stack.p, page, PROT_NONE) == 0 &&
+                  pthread_attr_init(&attr) == 0;
+    if (started) {
+        started = pthread_attr_setstack(&attr, (char *)stack.p + page,
+                                        PLACEMENT_STACK) == 0 &&
+                  pthread_create(&thread, &attr, fn, arg) == 0;
+        pthread_attr_destroy(&attr);
+    }
+    if (!started) { /* a thread of the library's own making, then */
+        placed_free(&stack);
+        return pthread_create(&thread, NULL, fn, arg) == 0 &&
+                       pthread_join(thread, NULL) == 0
+                   ? 0
+                   : -1;
+    }
+    pthread_join(thread, NULL);
+    placed_free(&stack);
+    return 0;
+}
