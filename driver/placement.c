@@ -35,8 +35,8 @@ static size_t page_size(void)
 
 void placement_seed(struct placement *pl, uint64_t seed)
 {
-    if (seed == 0 && getrandom(&seed, sizeof seed, GRND_NONBLOCK) !=
-                         (ssize_t)sizeof seed) {
+    if (seed == 0 &&
+        getrandom(&seed, sizeof seed, GRND_NONBLOCK) != (ssize_t)sizeof seed) {
         struct timespec ts;
         clock_gettime(CLOCK_MONOTONIC, &ts);
         seed = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^
@@ -65,9 +65,9 @@ void *placed_alloc(struct placement *pl, struct placed *block, size_t size)
     size_t page = page_size();
     block->length = size == 0 ? page : (size + page - 1) / page * page;
     block->p = NULL;
-    char *map = mmap(NULL, block->length + PLACEMENT_SPAN,
-                     PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    char *map =
+        mmap(NULL, block->length + PLACEMENT_SPAN, PROT_READ | PROT_WRITE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (map == MAP_FAILED)
         return NULL;
     size_t offset = placement_offset(pl);

@@ -49,9 +49,11 @@
  *      benchmarking in noisy environments" (2016).  docs/performance.md
  *      has the measurements: 5 runs of the shipped suite moved by up to
  *      18% with one window per trace, by up to 10% with the median
- *      window, and mostly by 1 to 5% with the fastest, more when an
- *      episode outlasts a run.  The spread then compares the windows:
- *      how much this run was disturbed.
+ *      window, by 1 to 15% with the fastest while a run's windows shared
+ *      one layout, and by 0.5 to 4% with a layout per window (step 1)
+ *      while the machine was quiet; more when a slowdown of the host
+ *      outlasts a run.  The spread then compares the windows: how much
+ *      this run was disturbed.
  *
  * Every pass is timed by the thread's CPU clock (CLOCK_THREAD_CPUTIME_ID):
  * time spent waiting for a CPU while another program runs does not count,
@@ -308,7 +310,8 @@ void timed_replay(const struct allocator *a, const struct trace *t,
         .max = max,
         .n = -1,
     };
-    placed_trace.ops = placed_alloc(&pl, &ops_block, t->num_ops * sizeof *t->ops);
+    placed_trace.ops =
+        placed_alloc(&pl, &ops_block, t->num_ops * sizeof *t->ops);
     if (placed_trace.ops != NULL && t->num_ops > 0)
         memcpy(placed_trace.ops, t->ops, t->num_ops * sizeof *t->ops);
     cpu_set_t before;

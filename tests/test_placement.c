@@ -104,7 +104,7 @@ END_TEST
 struct probe {
     uintptr_t local; /* where the callee's frame was */
     unsigned calls;
-    size_t deep;     /* bytes of stack to use, 0 for none */
+    size_t deep; /* bytes of stack to use, 0 for none */
 };
 
 /* Uses about depth * 64 KiB of stack, keeps the compiler from folding it. */
@@ -228,8 +228,9 @@ START_TEST(test_timed_replay_times_from_placed_memory)
     struct trace t;
     char error[TRACE_ERROR_MAX];
     static const char text[] = "a 0 24\na 1 100\nf 0\nr 1 300\nf 1\n";
-    ck_assert_msg(trace_parse("placed.rep", text, sizeof text - 1, &t, error) == 0,
-                  "%s", error);
+    ck_assert_msg(
+        trace_parse("placed.rep", text, sizeof text - 1, &t, error) == 0, "%s",
+        error);
     const struct trace_op *ops = t.ops;
     struct replay_options options = {.repeat = 7};
     struct run_result r = {0};
