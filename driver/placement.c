@@ -5,10 +5,11 @@
  * A block is mapped PLACEMENT_SPAN bytes larger than it needs, and the
  * pages before and after the drawn offset are unmapped again: only
  * address space is spent on the offset.  The stack is such a block too,
- * entered with swapcontext(): a thread would do as well for the stack,
- * but once a process has had a second thread glibc's malloc takes its
- * locks on every call, and the `libc` backend would be timed slower than
- * it is.
+ * entered with swapcontext() rather than by a thread of its own: the
+ * window then runs in its caller's thread, with that thread's malloc
+ * arena and cache (what the `libc` backend is timed with), and a process
+ * that had a single thread keeps it (glibc's malloc takes its locks once
+ * a process has had a second one).
  */
 #include "placement.h"
 

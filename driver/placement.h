@@ -57,8 +57,7 @@ void placed_free(struct placed *block);
 /*
  * Calls fn(arg) on a stack of PLACEMENT_STACK bytes, with an inaccessible
  * guard page below it, at a drawn offset; back on the caller's stack when
- * fn returns.  The process stays single-threaded (a thread would slow the
- * C library's malloc, the `libc` backend, for the rest of the process).
+ * fn returns.  fn runs in the caller's thread (placement.c says why).
  * Where no stack can be mapped, and in the AddressSanitizer build (which
  * does not follow such switches), fn runs on the caller's stack.  Returns
  * whether fn ran on a placed stack.
