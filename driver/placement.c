@@ -43,22 +43,13 @@ void placement_seed(struct placement *pl, uint64_t seed)
         seed = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^
                ((uint64_t)getpid() << 40);
     }
-    pl->state = seed;
-}
-
-/* splitmix64 (Steele, Lea and Flood, 2014). */
-static uint64_t next(struct placement *pl)
-{
-    uint64_t z = (pl->state += UINT64_C(0x9e3779b97f4a7c15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
+    rng_seed(&pl->rng, seed);
 }
 
 size_t placement_offset(struct placement *pl)
 {
     size_t page = page_size();
-    return (size_t)(next(pl) % (PLACEMENT_SPAN / page)) * page;
+    return (size_t)rng_below(&pl->rng, PLACEMENT_SPAN / page) * page;
 }
 
 void *placed_alloc(struct placement *pl, struct placed *block, size_t size)
@@ -99,22 +90,12 @@ static void trampoline(void)
     current.fn(current.arg);
 }
 
-int placement_call(struct placement *pl, void (*fn)(void *), void *arg)
+/* fn(arg) on the stack [base, base + PLACEMENT_STACK); whether it ran. */
+static int run_on(char *base, void (*fn)(void *), void *arg)
 {
-    size_t page = page_size();
-    struct placed stack;
     ucontext_t caller, callee;
-    if (!MOVE_STACK ||
-        placed_alloc(pl, &stack, page + PLACEMENT_STACK) == NULL) {
-        fn(arg);
+    if (getcontext(&callee) != 0)
         return 0;
-    }
-    char *base = (char *)stack.p + page; /* a guard page below */
-    if (mprotect(stack.p, page, PROT_NONE) != 0 || getcontext(&callee) != 0) {
-        placed_free(&stack);
-        fn(arg);
-        return 0;
-    }
     callee.uc_stack.ss_sp = base;
     callee.uc_stack.ss_size = PLACEMENT_STACK;
     callee.uc_link = &caller;
@@ -126,10 +107,36 @@ int placement_call(struct placement *pl, void (*fn)(void *), void *arg)
     unsigned id = VALGRIND_STACK_REGISTER(base, base + PLACEMENT_STACK);
     int switched = swapcontext(&caller, &callee) == 0;
     VALGRIND_STACK_DEREGISTER(id);
-    placed_free(&stack);
+    return switched;
+}
+
+int placement_call(struct placement *pl, void (*fn)(void *), void *arg)
+{
+    size_t page = page_size();
+    struct placed stack;
+    int switched = 0;
+    if (MOVE_STACK &&
+        placed_alloc(pl, &stack, page + PLACEMENT_STACK) != NULL) {
+        /* a guard page below */
+        if (mprotect(stack.p, page, PROT_NONE) == 0)
+            switched = run_on((char *)stack.p + page, fn, arg);
+        placed_free(&stack);
+    }
     if (!switched)
         fn(arg);
     return switched;
+}
+
+/* fn in a new thread made with attr (NULL: the library's defaults),
+ * waited for; 0, or -1 when it could not be started (fn has not run). */
+static int run_thread(const pthread_attr_t *attr, void *(*fn)(void *),
+                      void *arg)
+{
+    pthread_t thread;
+    if (pthread_create(&thread, attr, fn, arg) != 0)
+        return -1;
+    pthread_join(thread, NULL);
+    return 0;
 }
 
 int placement_thread(struct placement *pl, void *(*fn)(void *), void *arg)
@@ -137,28 +144,17 @@ int placement_thread(struct placement *pl, void *(*fn)(void *), void *arg)
     size_t page = page_size();
     struct placed stack;
     pthread_attr_t attr;
-    pthread_t thread;
-    if (placed_alloc(pl, &stack, page + PLACEMENT_STACK) == NULL)
-        return pthread_create(&thread, NULL, fn, arg) == 0 &&
-                       pthread_join(thread, NULL) == 0
-                   ? 0
-                   : -1;
-    int started = mprotect(stack.p, page, PROT_NONE) == 0 &&
-                  pthread_attr_init(&attr) == 0;
-    if (started) {
-        started = pthread_attr_setstack(&attr, (char *)stack.p + page,
-                                        PLACEMENT_STACK) == 0 &&
-                  pthread_create(&thread, &attr, fn, arg) == 0;
-        pthread_attr_destroy(&attr);
-    }
-    if (!started) { /* a thread of the library's own making, then */
+    int ran = -1;
+    if (placed_alloc(pl, &stack, page + PLACEMENT_STACK) != NULL) {
+        if (mprotect(stack.p, page, PROT_NONE) == 0 &&
+            pthread_attr_init(&attr) == 0) {
+            if (pthread_attr_setstack(&attr, (char *)stack.p + page,
+                                      PLACEMENT_STACK) == 0)
+                ran = run_thread(&attr, fn, arg);
+            pthread_attr_destroy(&attr);
+        }
         placed_free(&stack);
-        return pthread_create(&thread, NULL, fn, arg) == 0 &&
-                       pthread_join(thread, NULL) == 0
-                   ? 0
-                   : -1;
     }
-    pthread_join(thread, NULL);
-    placed_free(&stack);
-    return 0;
+    /* where the stack could not be placed, a thread of the library's own */
+    return ran == 0 ? 0 : run_thread(NULL, fn, arg);
 }

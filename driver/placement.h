@@ -26,6 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rng.h"
+
 /* The offsets are drawn from 0 to this many bytes, in whole pages. */
 #define PLACEMENT_SPAN ((size_t)16 << 20)
 
@@ -33,9 +35,9 @@
  * usual 8 MiB, only the pages used are ever backed. */
 #define PLACEMENT_STACK ((size_t)8 << 20)
 
-/* Where the offsets come from: a splitmix64 sequence. */
+/* Where the offsets come from: rng.h's generator. */
 struct placement {
-    uint64_t state;
+    struct rng rng;
 };
 
 /* A seed of 0 takes one from getrandom() (the clock where that fails). */
