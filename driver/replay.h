@@ -68,6 +68,10 @@ struct run_result {
     double part_seconds[TIMED_PARTS]; /* each part's median pass, in
                                          seconds; NAN: n/a */
     unsigned samples;        /* timed replays behind ops_per_sec */
+    double quiet_floor_ns;   /* the lowest probe of the core the timed
+                                windows saw (quiet.h); 0: none */
+    int quiet;               /* ops_per_sec is of samples taken while the
+                                core was quiet (quiet.h) */
     double instructions_per_op; /* --measure instructions; NAN: n/a */
     uint64_t worst_frag_op;  /* op index where footprint - payload peaked */
     uint32_t fail_line;      /* trace line of the failing op, 0 if none */
@@ -108,6 +112,10 @@ struct replay_options {
                                   0: one window */
     int timed_only;            /* a later round: no checked replay, only
                                   the timed one (rounds.c) */
+    double quiet_floor_ns;     /* the lowest probe of the core that earlier
+                                  windows saw (quiet.h); 0: not known */
+    int quiet_no_wait;         /* an earlier round of the pair was quiet:
+                                  this one does not wait (rounds.c) */
 };
 
 /* Shared with the parent process: where the child is, and what it saw

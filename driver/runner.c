@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "placement.h"
+#include "quiet.h"
 
 static struct replay_progress *child_progress;
 
@@ -326,6 +327,10 @@ void runner_run(const struct allocator *a, const struct trace *t,
 {
     memset(result, 0, sizeof *result);
     run_result_no_figures(result);
+    /* The quiet probe's floor as low as any earlier run found it. */
+    struct replay_options with_floor = *options;
+    quiet_note(&with_floor.quiet_floor_ns, quiet_known_floor());
+    options = &with_floor;
     struct collector c = {.keep = limits->output_keep};
     c.output.text = malloc(c.keep + 1);
     int result_pipe[2] = {-1, -1}, output_pipe[2] = {-1, -1};
@@ -376,6 +381,7 @@ void runner_run(const struct allocator *a, const struct trace *t,
             describe_death(t, progress, status, timed_out, timeout, result);
         result->weight = t->weight;
         result->ops = t->num_ops;
+        quiet_learn(result->quiet_floor_ns);
     }
     for (int i = 0; i < 2; i++) {
         if (result_pipe[i] >= 0)

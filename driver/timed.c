@@ -23,11 +23,19 @@
  *      little by one interrupt.  A pass during which the thread was
  *      switched out (its context-switch count moved) is run again: it
  *      comes back to cold caches.
- *   4. Repeat.  Samples until there are MIN_SAMPLES of them and
- *      TARGET_SECONDS of replay (at most MAX_SECONDS, at most
- *      MAX_SAMPLES): a quarter of a second per (backend, trace) spreads the
- *      samples over enough time that a short burst of other work on the
- *      machine moves few of them.
+ *   4. Repeat, while the core is quiet.  Samples until there are
+ *      MIN_SAMPLES of them and TARGET_SECONDS of replay (at most
+ *      MAX_SECONDS, at most MAX_SAMPLES): a quarter of a second per
+ *      (backend, trace) spreads the samples over enough time that a short
+ *      burst of other work on the machine moves few of them.  A probe of
+ *      the core before and after each sample (quiet.h) says whether
+ *      another guest was sharing its caches meanwhile, which slows a
+ *      replay by up to half: only the samples with a quiet probe on both
+ *      sides count.  While the probe says the core is shared, the window
+ *      waits for it to be quiet (in probes, QUIET_WAIT_SECONDS at most, and
+ *      not at all in a later round of a pair that already had a quiet
+ *      one); a window with too few quiet samples keeps all of them.  With
+ *      --repeat, every sample counts.
  *   5. Median.  The figure is the median sample, which a minority of
  *      disturbed samples cannot move.  Beside it, the spread: the samples,
  *      in the order they were taken, are cut into TIMED_PARTS (5)
@@ -78,6 +86,7 @@
 #include "measure.h"
 #include "pages.h"
 #include "placement.h"
+#include "quiet.h"
 #include "stats.h"
 
 enum {
@@ -219,13 +228,26 @@ static double batch(const struct allocator *a, const struct trace *t,
     return sum / k;
 }
 
+/* Step 4's probe of the core (quiet.h), lowering the floor; NAN (every
+ * sample quiet) when the window keeps every sample. */
+static double probe_core(int gate, double *floor_ns)
+{
+    if (!gate)
+        return NAN;
+    double probe = quiet_probe();
+    quiet_note(floor_ns, probe);
+    return probe;
+}
+
 /*
  * Steps 2 to 4: fills samples[] (per-pass seconds), returns how many, or
- * -1 when a pass failed.
+ * -1 when a pass failed.  *floor_ns is the quiet probe's floor (quiet.h),
+ * lowered by the window's own probes.
  */
 static int collect(const struct allocator *a, const struct trace *t,
                    const struct replay_options *options, void **pointers,
-                   uint64_t *sizes, double *samples, unsigned max)
+                   uint64_t *sizes, double *samples, unsigned char *quiet,
+                   unsigned max, double *floor_ns, int *was_quiet)
 {
     size_t limit = options->memory_limit;
     double warm = 0, pass = 0;
@@ -251,19 +273,40 @@ static int collect(const struct allocator *a, const struct trace *t,
     if (min_samples < TIMED_PARTS)
         min_samples = TIMED_PARTS;
     double target = TARGET_SECONDS / rounds, most = MAX_SECONDS / rounds;
-    unsigned n = 0;
-    double total = 0;
+    /* Step 4 keeps the samples taken while the core was quiet: a probe
+     * before and after each (quiet.h); with --repeat, every sample. */
+    int gate = options->repeat == 0;
+    double patience = options->quiet_no_wait ? 0 : QUIET_WAIT_SECONDS;
+    double waited = 0, probe = probe_core(gate, floor_ns);
+    unsigned n = 0, kept = 0;
+    double total = 0, kept_total = 0;
     while (n < max) { /* step 4 */
+        if (gate && !quiet_is(probe, *floor_ns) && waited < patience)
+            probe = quiet_wait(floor_ns, patience - waited, &waited);
+        int quiet_before = quiet_is(probe, *floor_ns);
         double seconds = batch(a, t, pointers, sizes, limit, k);
         if (seconds < 0)
             return -1;
+        probe = probe_core(gate, floor_ns);
+        quiet[n] = quiet_before && quiet_is(probe, *floor_ns);
         samples[n++] = seconds;
         total += seconds * k;
+        if (quiet[n - 1]) {
+            kept++;
+            kept_total += seconds * k;
+        }
+        /* Enough quiet samples; or, once the wait is spent (a core
+         * shared for all of this window), enough samples of any kind. */
+        int spent = waited >= patience;
         if (options->repeat == 0 &&
-            ((n >= min_samples && total >= target) || total >= most))
+            ((kept >= min_samples && kept_total >= target) ||
+             (spent && n >= min_samples && total >= target) || total >= most))
             break;
     }
-    return (int)n;
+    /* The quiet samples when there are enough of them; else (a core
+     * never quiet for long) every sample. */
+    *was_quiet = kept >= min_samples;
+    return (int)quiet_select(samples, quiet, n, min_samples);
 }
 
 /* collect()'s arguments and result, for placement_call(). */
@@ -274,7 +317,10 @@ struct window {
     void **pointers;
     uint64_t *sizes;
     double *samples;
+    unsigned char *quiet;
     unsigned max;
+    double floor_ns;
+    int was_quiet;
     int n;
 };
 
@@ -282,7 +328,7 @@ static void collect_window(void *arg)
 {
     struct window *w = arg;
     w->n = collect(w->a, w->t, w->options, w->pointers, w->sizes, w->samples,
-                   w->max);
+                   w->quiet, w->max, &w->floor_ns, &w->was_quiet);
 }
 
 void timed_replay(const struct allocator *a, const struct trace *t,
@@ -294,6 +340,7 @@ void timed_replay(const struct allocator *a, const struct trace *t,
     }
     unsigned max = options->repeat ? options->repeat : MAX_SAMPLES;
     double *samples = pages_alloc(max * sizeof *samples);
+    unsigned char *quiet = pages_alloc(max);
     /* step 1: the window's own layout */
     struct placement pl;
     placement_seed(&pl, 0);
@@ -307,7 +354,9 @@ void timed_replay(const struct allocator *a, const struct trace *t,
                                  t->num_ids * sizeof *w.pointers),
         .sizes = placed_alloc(&pl, &sizes_block, t->num_ids * sizeof *w.sizes),
         .samples = samples,
+        .quiet = quiet,
         .max = max,
+        .floor_ns = options->quiet_floor_ns,
         .n = -1,
     };
     placed_trace.ops =
@@ -317,8 +366,8 @@ void timed_replay(const struct allocator *a, const struct trace *t,
     cpu_set_t before;
     int pinned = sched_getaffinity(0, sizeof before, &before) == 0 &&
                  timed_pin_thread() == 0; /* step 1 */
-    if (samples != NULL && w.pointers != NULL && w.sizes != NULL &&
-        placed_trace.ops != NULL)
+    if (samples != NULL && quiet != NULL && w.pointers != NULL &&
+        w.sizes != NULL && placed_trace.ops != NULL)
         placement_call(&pl, collect_window, &w);
     if (pinned)
         sched_setaffinity(0, sizeof before, &before);
@@ -330,7 +379,10 @@ void timed_replay(const struct allocator *a, const struct trace *t,
         r->ops_per_sec = (double)t->num_ops / median;
         r->samples = (unsigned)w.n;
     }
+    r->quiet_floor_ns = w.floor_ns;
+    r->quiet = w.n > 0 && w.was_quiet;
     pages_free(samples, max * sizeof *samples);
+    pages_free(quiet, max);
     placed_free(&pointers_block);
     placed_free(&sizes_block);
     placed_free(&ops_block);
