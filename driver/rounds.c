@@ -49,20 +49,11 @@ void rounds_run(struct round_job *jobs, size_t count,
     struct replay_options later = *options;
     later.timed_only = 1;
     later.timeline = NULL;
-    /* Whether a round of the pair was quiet (quiet.h): later rounds of
-     * such a pair do not wait for a quiet core, only those of a pair
-     * that has not had one yet. */
-    unsigned char *quiet = calloc(count ? count : 1, 1);
-    if (quiet == NULL) {
-        free(seconds);
-        return;
-    }
     size_t total = 0, done = 0;
     for (size_t j = 0; j < count; j++) {
         if (timed(&jobs[j])) {
             seconds[j][0] = (double)jobs[j].t->num_ops /
                             jobs[j].result->ops_per_sec;
-            quiet[j] = jobs[j].result->quiet != 0;
             total += TIMED_PARTS - 1;
         }
     }
@@ -74,7 +65,9 @@ void rounds_run(struct round_job *jobs, size_t count,
             if (progress != NULL)
                 progress(done++, total, job->a->name, job->t->name);
             struct run_result r;
-            later.quiet_no_wait = quiet[j];
+            /* A pair that had a quiet round (quiet.h) does not wait for
+             * a quiet core again; one that has not had one yet does. */
+            later.quiet_no_wait = job->result->quiet;
             runner_run(job->a, job->t, &later, limits, &r, NULL);
             if (r.status != RUN_OK || !(r.ops_per_sec > 0)) {
                 struct run_result *kept = job->result;
@@ -95,16 +88,13 @@ void rounds_run(struct round_job *jobs, size_t count,
             }
             seconds[j][round] = (double)job->t->num_ops / r.ops_per_sec;
             job->result->samples += r.samples;
-            quiet[j] |= r.quiet != 0;
+            job->result->quiet |= r.quiet != 0;
         }
     }
     for (size_t j = 0; j < count; j++)
-        if (timed(&jobs[j])) {
+        if (timed(&jobs[j]))
             rounds_finish(jobs[j].result, seconds[j]);
-            jobs[j].result->quiet = quiet[j];
-        }
     free(seconds);
-    free(quiet);
 }
 
 int rounds_run_rows(struct report *report, size_t first_row,
